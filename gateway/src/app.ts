@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  closeAll,
+  closeHttpServer,
+  createErrorFormatter,
+  createLogger,
+  createRedis,
+  handleGraphQLRequest,
+  sendJson,
+} from '@p2p/kit';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { createAccessTokenVerifier } from './access-tokens.js';
+import { SignedDataSource, createSubgraphAgent } from './data-source.js';
+
+export const SUPERGRAPH_PATH = new URL('../../supergraph.graphql', import.meta.url);
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** Composed supergraph SDL; the committed supergraph.graphql by default. */
+  supergraphSdl?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function clientIp(req: IncomingMessage, trustedHops: number): string | null {
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (trustedHops > 0 && forwarded.length >= trustedHops) return forwarded[forwarded.length - trustedHops] ?? null;
+  return req.socket.remoteAddress ?? null;
+}
+
+/** The public entry point: verifies tokens, applies limits, plans and runs queries across subgraphs. */
+export async function startGateway({ config, supergraphSdl }: GatewayOptions, port = config.GATEWAY_PORT): Promise<RunningGateway> {
+  const log = createLogger('gateway', config.LOG_LEVEL);
+  const redis = createRedis(config.REDIS_URL);
+  const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
+  const verify = createAccessTokenVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) => new SignedDataSource(config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET),
+    logger: log,
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    maxAliases: { n: config.MAX_ALIASES },
+    maxTokens: { n: config.MAX_QUERY_TOKENS },
+    maxDirectives: { n: 50 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+  }).protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    ...armor,
+    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled()],
+    formatError: createErrorFormatter(log),
+    logger: log,
+  });
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const context = async (): Promise<GatewayContext> => ({
+      viewer: await verify(req.headers.authorization),
+      ip: clientIp(req, config.TRUST_PROXY_HOPS),
+      userAgent: req.headers['user-agent'] ?? null,
+      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
+    });
+    handleGraphQLRequest(apollo, req, res, context).catch((err) => {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
+  const actual = (server.address() as AddressInfo).port;
+  log.info({ port: actual }, 'gateway listening');
+  return {
+    url: `http://127.0.0.1:${actual}/graphql`,
+    port: actual,
+    close: () => closeAll([() => closeHttpServer(server), () => apollo.stop(), () => agent.close(), () => redis.quit()]),
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { GATEWAY_PORT, baseEnv, parseConfig, subgraphUrls } from '@p2p/kit';
+
+const shape = {
+  ...baseEnv,
+  GATEWAY_PORT: z.coerce.number().int().default(GATEWAY_PORT),
+  GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** Where auth publishes its signing keys; fetched once and on unknown key ids, never per request. */
+  AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+  JWT_ISSUER: z.string().default('p2p-auth'),
+  JWT_AUDIENCE: z.string().default('p2p'),
+  /** How many proxies in front of the gateway to trust for X-Forwarded-For. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
+  return Object.freeze({ ...parseConfig(shape, env), subgraphUrls: subgraphUrls(env) });
+}

@@ -1,0 +1,2 @@
+export { startGateway, type RunningGateway } from './app.js';
+export { loadGatewayConfig, type GatewayConfig } from './config.js';

@@ -1,0 +1,23 @@
+import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
+
+/** BullMQ defaults for event delivery, named so they can be read and tuned in one place. */
+export const EVENT_JOB_ATTEMPTS = 12;
+export const EVENT_BACKOFF_MS = 500;
+/** Completed jobs are kept a day: BullMQ drops a re-added job whose id it still holds. */
+export const EVENT_KEEP_COMPLETED_SECONDS = 24 * 3600;
+export const EVENT_KEEP_FAILED_SECONDS = 14 * 24 * 3600;
+
+export const eventJobOptions: DefaultJobOptions = {
+  attempts: EVENT_JOB_ATTEMPTS,
+  backoff: { type: 'exponential', delay: EVENT_BACKOFF_MS },
+  removeOnComplete: { age: EVENT_KEEP_COMPLETED_SECONDS },
+  removeOnFail: { age: EVENT_KEEP_FAILED_SECONDS },
+};
+
+export interface QueueSettings {
+  connection: ConnectionOptions;
+  /** BullMQ key prefix; unique per deployment (and per test). */
+  prefix: string;
+}
+
+export const bullPrefix = (redisPrefix: string): string => `${redisPrefix}:bull`;

@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DocumentNode } from 'graphql';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+/** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
+export type ResolverMap = Record<string, unknown>;
+import { INTERNAL_HEADER, InvalidCredentialError, verifyInternalCredential } from './internal-auth.js';
+import { createBaseContext, type BaseContext } from './context.js';
+import { createErrorFormatter } from './graphql/format-error.js';
+import { applyAuthorization } from './graphql/authorization.js';
+import { handleGraphQLRequest } from './graphql/apollo-http.js';
+import { sendGraphQLError, sendJson, type Route } from './http.js';
+import type { Logger } from './logger.js';
+
+export interface SubgraphServerOptions<C extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: ResolverMap;
+  internalSecret: string;
+  log: Logger;
+  /** Adds the subgraph's services to the base context. */
+  buildContext: (base: BaseContext) => C;
+  /** Throws when a dependency (database, Redis) is not reachable; drives `/ready`. */
+  readiness?: () => Promise<void>;
+  /** Plain HTTP routes beside `/graphql` (e.g. JWKS, webhooks); they are public. */
+  routes?: Record<string, Route>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Builds the subgraph schema with authorization applied, and serves it over HTTP. */
+export async function startSubgraphServer<C extends BaseContext>(
+  opts: SubgraphServerOptions<C>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
+  const schema = applyAuthorization(buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]));
+  const apollo = new ApolloServer<C>({
+    schema,
+    formatError: createErrorFormatter(opts.log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    logger: opts.log,
+  });
+  await apollo.start();
+
+  const httpServer = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    void route(path, req, res).catch((err) => {
+      opts.log.error({ err }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+    });
+  });
+  // Longer than the gateway's idle keep-alive, so the gateway never writes to a socket we just closed.
+  httpServer.keepAliveTimeout = 65_000;
+
+  async function route(path: string, req: Parameters<Route>[0], res: Parameters<Route>[1]): Promise<void> {
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
+    if (path === '/ready') return ready(res);
+    const extra = opts.routes?.[path];
+    if (extra) return extra(req, res);
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    let caller;
+    try {
+      caller = await verifyInternalCredential(opts.internalSecret, req.headers[INTERNAL_HEADER] as string | undefined);
+    } catch (err) {
+      if (!(err instanceof InvalidCredentialError)) throw err;
+      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Subgraphs answer the gateway and services only');
+    }
+    const ctx = async () => opts.buildContext(createBaseContext(caller, opts.log));
+    await handleGraphQLRequest(apollo, req, res, ctx);
+  }
+
+  async function ready(res: Parameters<Route>[1]): Promise<void> {
+    try {
+      await opts.readiness?.();
+      sendJson(res, 200, { status: 'ready', service: opts.name });
+    } catch (err) {
+      sendJson(res, 503, { status: 'not ready', service: opts.name, reason: (err as Error).message });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}/graphql`,
+    port: actual,
+    httpServer,
+    async close() {
+      await closeHttpServer(httpServer);
+      await apollo.stop();
+    },
+  };
+}
+
+/** Stops accepting, lets in-flight requests finish (up to a grace period), then cuts what remains. */
+export async function closeHttpServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+}

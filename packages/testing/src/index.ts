@@ -1,0 +1,4 @@
+export * from './db.js';
+export * from './redis.js';
+export * from './platform.js';
+export * from './wait.js';

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'bench/**'],
+    globalSetup: ['packages/testing/src/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Two cores: two files at a time, each with its own database and Redis prefix.
+    maxWorkers: 2,
+    minWorkers: 1,
+  },
+});
