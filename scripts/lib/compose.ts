@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, printSchema } from 'graphql';
+import { parse } from 'graphql';
+import { printSchema } from '@apollo/federation-internals';
 import { composeServices } from '@apollo/composition';
 import YAML from 'yaml';
 
@@ -32,6 +33,7 @@ export function composeSupergraph(configPath = resolve(ROOT, 'supergraph.yaml'))
   if (result.errors) {
     throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
   }
-  const api = result.schema.toAPISchema().toGraphQLJSSchema();
+  // federation-internals' own printer: graphql's would see two module copies under vitest (CJS and ESM).
+  const api = result.schema.toAPISchema();
   return { supergraphSdl: HEADER + result.supergraphSdl + '\n', apiSchemaSdl: HEADER + printSchema(api) + '\n' };
 }

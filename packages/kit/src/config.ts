@@ -8,6 +8,8 @@ export const baseEnv = {
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so that test runs and deployments never collide. */
   REDIS_PREFIX: z.string().default('p2p'),
+  /** Address subgraphs listen on; loopback by default, since only the gateway should reach them. */
+  BIND_HOST: z.string().default('127.0.0.1'),
   /** HMAC secret for the internal credentials the gateway and the services sign. */
   INTERNAL_JWT_SECRET: z.string().min(32).default('dev-internal-secret-change-me-0123456789abcdef'),
 };

@@ -4,5 +4,5 @@ import { createAuthApp } from './app.js';
 
 const config = loadAuthConfig();
 const app = createAuthApp(config);
-await app.listen(config.AUTH_PORT);
+await app.listen(config.AUTH_PORT, config.BIND_HOST);
 closeOnSignals(() => app.close(), app.log);

@@ -4,5 +4,5 @@ import { createUsersApp } from './app.js';
 
 const config = loadUsersConfig();
 const app = createUsersApp(config);
-await app.listen(config.USERS_PORT);
+await app.listen(config.USERS_PORT, config.BIND_HOST);
 closeOnSignals(() => app.close(), app.log);

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError, ErrorCode, isKnownCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +16,7 @@ export function createErrorFormatter(log: Logger) {
     }
     const code = formatted.extensions?.code;
     if (isKnownCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    if (original instanceof GraphQLError && isApolloRequestError(code)) return formatted;
+    if (isApolloRequestError(code)) return formatted;
     log.error({ err: original, path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',

@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+const HOW_TO_START = `
+Start them with one of:
+  • Debian/Ubuntu with the packages installed:
+      pg_ctlcluster --skip-systemctl-redirect 15 main start
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  • Docker:  docker compose up -d postgres redis
+  • Or point DATABASE_URL / REDIS_URL at servers you already run.`;
+
+export class PreflightError extends Error {}
+
+/** Fails with a message that names what is unreachable and how to start it. */
+export async function checkServices(databaseUrl: string, redisUrl: string): Promise<void> {
+  const problems: string[] = [];
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  admin.search = '';
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    problems.push(`PostgreSQL is not reachable at ${admin.host} (${(err as Error).message})`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    problems.push(`Redis is not reachable at ${redisUrl} (${(err as Error).message})`);
+  } finally {
+    redis.disconnect();
+  }
+  if (problems.length > 0) throw new PreflightError(`${problems.join('\n')}\n${HOW_TO_START}`);
+}
+
+/** PostGIS is created once per database; later domains (trips, location) rely on it. */
+export async function ensurePostgis(databaseUrl: string): Promise<boolean> {
+  const url = new URL(databaseUrl);
+  url.search = '';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end();
+  }
+}
