@@ -20,7 +20,8 @@ const unauthenticated = (reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'SESSION_RE
  * and HMAC-confusion tokens fail before any key is consulted.
  */
 export function createAccessTokenVerifier(opts: AccessTokenOptions) {
-  const jwks = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  // An unknown kid (a rotated key) triggers a refetch at most once a second.
+  const jwks = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
 
   return async function verify(authorization: string | undefined): Promise<Viewer | null> {
     if (!authorization) return null;
