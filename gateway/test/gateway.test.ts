@@ -119,7 +119,10 @@ describe('subgraphs trust only the gateway and services', () => {
     const forged = await signGatewayCredential(randomBytes(32).toString('hex'), { viewer, ip: null, userAgent: null, requestId: 'r' });
     const res = await direct(users, '{ me { id } }', { [INTERNAL_HEADER]: forged });
     expect(res.status).toBe(401);
+    // Health and readiness stay open: orchestrators probe them without credentials.
     expect((await fetch(platform.servers.users!.url.replace('/graphql', '/health'))).status).toBe(200);
+    const ready = await fetch(platform.servers.auth!.url.replace('/graphql', '/ready'));
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'auth' });
   });
 
   it('keeps internal operations off the public schema and refuses them to gateway callers', async () => {

@@ -109,9 +109,12 @@ export async function startSubgraphServer<C extends BaseContext>(
 /** Stops accepting, lets in-flight requests finish (up to a grace period), then cuts what remains. */
 export async function closeHttpServer(server: Server): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets become idle as their last response ends; close each as soon as it does.
+  const sweep = setInterval(() => server.closeIdleConnections(), 25);
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   timer.unref();
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
 }
