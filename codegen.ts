@@ -1,15 +1,45 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
+const resolverConfig = (context: string, mappers: Record<string, string>) => ({
+  federation: true,
+  contextType: context,
+  mappers,
+  useTypeImports: true,
+  enumsAsTypes: true,
+  scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
+  // Resolvers may return the row or a promise of it; parents are what the mappers say.
+  resolverTypeWrapperSignature: 'Promise<T> | T',
+});
+
 /**
- * The client SDK's types and typed documents, generated from the supergraph's API schema
- * (schema.graphql, written by `npm run compose`) and the operations under packages/sdk.
+ * Generated, never committed:
+ * - each subgraph's resolver types, from its own SDL (parents mapped to Prisma rows);
+ * - the client SDK's typed documents, from the supergraph's API schema (schema.graphql,
+ *   written by `npm run compose`) and the operations under packages/sdk.
  */
 const config: CodegenConfig = {
   overwrite: true,
-  schema: 'schema.graphql',
-  documents: ['packages/sdk/src/operations/**/*.graphql'],
   generates: {
+    'subgraphs/auth/src/generated/graphql.ts': {
+      schema: 'subgraphs/auth/src/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.js#AuthContext', {
+        User: './prisma/client.js#Credential',
+        Session: './prisma/client.js#Session as SessionRow',
+      }),
+    },
+    'subgraphs/users/src/generated/graphql.ts': {
+      schema: 'subgraphs/users/src/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.js#UsersContext', {
+        User: './prisma/client.js#User as UserRow',
+        Address: './prisma/client.js#Address as AddressRow',
+        Preferences: './prisma/client.js#Preferences as PreferencesRow',
+      }),
+    },
     'packages/sdk/src/generated/graphql.ts': {
+      schema: 'schema.graphql',
+      documents: ['packages/sdk/src/operations/**/*.graphql'],
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         scalars: { DateTime: 'string' },
@@ -20,7 +50,6 @@ const config: CodegenConfig = {
       },
     },
   },
-  hooks: {},
 };
 
 export default config;

@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { DateTime, ServiceClient, createPrismaClient, createSubgraphApp, sendJson } from '@p2p/kit';
 import { PrismaClient } from './generated/prisma/client.js';
 import type { AuthConfig } from './config.js';
+import type { Resolvers } from './generated/graphql.js';
 import type { AuthContext, AuthServices } from './context.js';
 import { Accounts } from './services/accounts.js';
 import { ActionTokens } from './services/action-tokens.js';
@@ -22,13 +23,13 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
-const resolvers = {
+const resolvers: Resolvers = {
   DateTime,
   Query,
   Mutation,
   User,
   Session,
-  LoginResult: { __resolveType: (v: { __typename: string }) => v.__typename },
+  LoginResult: { __resolveType: (v) => ('accessToken' in v ? 'AuthPayload' : 'TwoFactorChallenge') },
 };
 
 export function createAuthApp(config: AuthConfig, options: { workers?: boolean } = {}) {

@@ -3,6 +3,7 @@ import { parse } from 'graphql';
 import { DateTime, createPrismaClient, createSubgraphApp } from '@p2p/kit';
 import { PrismaClient } from './generated/prisma/client.js';
 import type { UsersConfig } from './config.js';
+import type { Resolvers } from './generated/graphql.js';
 import type { UsersContext, UsersServices } from './context.js';
 import { Addresses } from './services/addresses.js';
 import { Blocks } from './services/blocks.js';
@@ -24,7 +25,7 @@ export function createUsersApp(config: UsersConfig, options: { workers?: boolean
     name: 'users',
     config,
     typeDefs,
-    resolvers: { DateTime, Query, Mutation, User },
+    resolvers: { DateTime, Query, Mutation, User } satisfies Resolvers,
     prisma,
     workers: options.workers,
     services: () => ({

@@ -1,7 +1,6 @@
-import type { Session } from '../generated/prisma/client.js';
 import type { IssuedTokens } from '../services/sessions.js';
 
-/** Shapes issued tokens for the `AuthPayload` type; `user` is a reference users resolves. */
+/** Shapes issued tokens for the `AuthPayload` type; `user` is the credential auth resolves, users adds the rest. */
 export function toAuthPayload(tokens: IssuedTokens) {
   return {
     __typename: 'AuthPayload' as const,
@@ -13,5 +12,3 @@ export function toAuthPayload(tokens: IssuedTokens) {
     session: tokens.session,
   };
 }
-
-export type SessionParent = Session;

@@ -1,6 +1,6 @@
 import { requireViewer } from '@p2p/kit';
-import type { AuthContext } from '../context.js';
+import type { QueryResolvers } from '../generated/graphql.js';
 
-export const Query = {
-  mySessions: (_: unknown, __: unknown, ctx: AuthContext) => ctx.auth.sessions.list(requireViewer(ctx).id),
+export const Query: QueryResolvers = {
+  mySessions: (_, __, ctx) => ctx.auth.sessions.list(requireViewer(ctx).id),
 };

@@ -1,6 +1,5 @@
-import type { Session as SessionRow } from '../generated/prisma/client.js';
-import type { AuthContext } from '../context.js';
+import type { SessionResolvers } from '../generated/graphql.js';
 
-export const Session = {
-  current: (session: SessionRow, _args: unknown, ctx: AuthContext) => ctx.viewer?.sessionId === session.id,
+export const Session: SessionResolvers = {
+  current: (session, _, ctx) => ctx.viewer?.sessionId === session.id,
 };
