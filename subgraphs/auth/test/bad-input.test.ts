@@ -160,3 +160,21 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     expect(profile!.emailVerified).toBe(true);
   });
 });
+
+describe('login throttling per client address', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { LOGIN_MAX_FAILURES_PER_IP: '3' } });
+  });
+  afterAll(async () => platform?.stop());
+
+  it('refuses an address that failed on many accounts, even for a correct password', async () => {
+    const victims = await Promise.all(Array.from({ length: 4 }, () => register(platform.client())));
+    for (const v of victims.slice(0, 3)) {
+      const res = await platform.client().execute(LoginDocument, { input: { email: v.input.email, password: 'Wrong-password-1' } });
+      expect(res.errors[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
+    }
+    const limited = await platform.client().execute(LoginDocument, { input: { email: victims[3]!.input.email, password: PASSWORD } });
+    expect(limited.errors[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+});
