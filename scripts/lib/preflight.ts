@@ -26,11 +26,13 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
     await client.end().catch(() => undefined);
   }
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  let cause: Error | null = null;
+  redis.on('error', (err: Error) => (cause ??= err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    problems.push(`Redis is not reachable at ${redisUrl} (${(err as Error).message})`);
+    problems.push(`Redis is not reachable at ${redisUrl} (${(cause ?? (err as Error)).message})`);
   } finally {
     redis.disconnect();
   }
