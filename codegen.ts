@@ -37,6 +37,21 @@ const config: CodegenConfig = {
         Preferences: './prisma/client.js#Preferences as PreferencesRow',
       }),
     },
+    'subgraphs/trips/src/generated/graphql.ts': {
+      schema: 'subgraphs/trips/src/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.js#TripsContext', {}),
+    },
+    'subgraphs/deliveries/src/generated/graphql.ts': {
+      schema: 'subgraphs/deliveries/src/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.js#DeliveriesContext', {}),
+    },
+    'subgraphs/payments/src/generated/graphql.ts': {
+      schema: 'subgraphs/payments/src/schema.graphql',
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: resolverConfig('../context.js#PaymentsContext', {}),
+    },
     'packages/sdk/src/generated/graphql.ts': {
       schema: 'schema.graphql',
       documents: ['packages/sdk/src/operations/**/*.graphql'],

@@ -22,3 +22,6 @@ export { handleGraphQLRequest } from './graphql/apollo-http.js';
 export { DateTime } from './graphql/scalars.js';
 export * from './app.js';
 export * from './migrations.js';
+export * from './domain/money.js';
+export * from './domain/geo.js';
+export * from './domain/categories.js';

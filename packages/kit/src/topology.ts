@@ -10,6 +10,9 @@ export interface DomainInfo {
 export const domains: readonly DomainInfo[] = [
   { name: 'auth', port: 3001 },
   { name: 'users', port: 3002 },
+  { name: 'trips', port: 3003 },
+  { name: 'deliveries', port: 3004 },
+  { name: 'payments', port: 3007 },
 ];
 
 export const GATEWAY_PORT = 4000;

@@ -4,6 +4,12 @@ import { createAuthApp } from '@p2p/auth/src/app.js';
 import { loadAuthConfig } from '@p2p/auth/src/config.js';
 import { createUsersApp } from '@p2p/users/src/app.js';
 import { loadUsersConfig } from '@p2p/users/src/config.js';
+import { createTripsApp } from '@p2p/trips/src/app.js';
+import { loadTripsConfig } from '@p2p/trips/src/config.js';
+import { createDeliveriesApp } from '@p2p/deliveries/src/app.js';
+import { loadDeliveriesConfig } from '@p2p/deliveries/src/config.js';
+import { createPaymentsApp } from '@p2p/payments/src/app.js';
+import { loadPaymentsConfig } from '@p2p/payments/src/config.js';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '@p2p/gateway';
 import { Client } from '@p2p/sdk';
 import type { RunningServer, SubgraphApp } from '@p2p/kit';
@@ -27,6 +33,9 @@ type AppFactory = (env: Record<string, string>) => SubgraphApp<unknown>;
 export const subgraphFactories: Record<string, AppFactory> = {
   auth: (env) => createAuthApp(loadAuthConfig(env)) as SubgraphApp<unknown>,
   users: (env) => createUsersApp(loadUsersConfig(env)) as SubgraphApp<unknown>,
+  trips: (env) => createTripsApp(loadTripsConfig(env)) as SubgraphApp<unknown>,
+  deliveries: (env) => createDeliveriesApp(loadDeliveriesConfig(env)) as SubgraphApp<unknown>,
+  payments: (env) => createPaymentsApp(loadPaymentsConfig(env)) as SubgraphApp<unknown>,
 };
 
 export interface Platform {

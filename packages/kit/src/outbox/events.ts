@@ -21,6 +21,41 @@ export interface EventPayloads {
   'auth.password_changed': { userId: string };
   'auth.two_factor_changed': { userId: string; enabled: boolean };
   'auth.sessions_revoked': { userId: string; sessionIds: string[]; reason: string };
+  /** Published by users when reviews change a rating; trips keeps it to rank matches. */
+  'user.rating_changed': { userId: string; averageRating: number; ratingCount: number };
+  'trip.cancelled': { tripId: string; travelerId: string; reason: string | null };
+  'trip.completed': { tripId: string; travelerId: string };
+  'offer.created': { offerId: string; requestId: string; tripId: string; customerId: string; travelerId: string; amountMinor: number; currency: string };
+  'offer.countered': { offerId: string; requestId: string; customerId: string; travelerId: string; amountMinor: number; currency: string };
+  'offer.closed': { offerId: string; requestId: string; customerId: string; travelerId: string; status: string };
+  'delivery.created': {
+    deliveryId: string;
+    number: string;
+    requestId: string;
+    tripId: string;
+    customerId: string;
+    travelerId: string;
+    amountMinor: number;
+    currency: string;
+  };
+  'delivery.status_changed': { deliveryId: string; customerId: string; travelerId: string; from: string; to: string; at: string };
+  /** Consumers: payments refunds `refundAmountMinor`, trips releases the reservation. */
+  'delivery.cancelled': {
+    deliveryId: string;
+    tripId: string;
+    reservationId: string;
+    customerId: string;
+    travelerId: string;
+    refundAmountMinor: number;
+    currency: string;
+    cancelledBy: 'CUSTOMER' | 'TRAVELER' | 'SYSTEM';
+    reason: string;
+  };
+  /** Consumers: payments releases the escrow to the traveler. */
+  'delivery.delivered': { deliveryId: string; customerId: string; travelerId: string };
+  'payment.escrow_held': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
+  'payment.refunded': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
+  'payment.released': { paymentId: string; deliveryId: string; travelerId: string; amountMinor: number; currency: string };
 }
 
 export type Topic = keyof EventPayloads;
@@ -33,6 +68,19 @@ export const eventConsumers: { readonly [T in Topic]: readonly string[] } = {
   'auth.password_changed': [],
   'auth.two_factor_changed': [],
   'auth.sessions_revoked': [],
+  'user.rating_changed': ['trips'],
+  'trip.cancelled': ['deliveries'],
+  'trip.completed': [],
+  'offer.created': [],
+  'offer.countered': [],
+  'offer.closed': [],
+  'delivery.created': ['users'],
+  'delivery.status_changed': [],
+  'delivery.cancelled': ['payments', 'trips'],
+  'delivery.delivered': ['payments'],
+  'payment.escrow_held': [],
+  'payment.refunded': [],
+  'payment.released': [],
 };
 
 /** What travels on a queue: the payload plus enough to process it once and trace it. */
