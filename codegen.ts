@@ -45,7 +45,12 @@ const config: CodegenConfig = {
     'subgraphs/deliveries/src/generated/graphql.ts': {
       schema: 'subgraphs/deliveries/src/schema.graphql',
       plugins: ['typescript', 'typescript-resolvers'],
-      config: resolverConfig('../context.js#DeliveriesContext', {}),
+      config: resolverConfig('../context.js#DeliveriesContext', {
+        DeliveryRequest: './prisma/client.js#DeliveryRequest as DeliveryRequestRow',
+        Offer: './prisma/client.js#Offer as OfferRow',
+        Delivery: './prisma/client.js#Delivery as DeliveryRow',
+        DeliveryStatusChange: './prisma/client.js#DeliveryStatusChange as DeliveryStatusChangeRow',
+      }),
     },
     'subgraphs/payments/src/generated/graphql.ts': {
       schema: 'subgraphs/payments/src/schema.graphql',

@@ -13,6 +13,7 @@ import { Outbox } from './outbox/outbox.js';
 import { startOutboxRelay, type OutboxRelay } from './outbox/relay.js';
 import { startEventConsumer, type EventHandlers } from './outbox/consumer.js';
 import { bullPrefix } from './outbox/queues.js';
+import { startScheduledJobs, type ScheduledJob, type Scheduler } from './jobs/scheduler.js';
 
 export interface AppConfig {
   databaseUrl: string;
@@ -42,7 +43,9 @@ export interface SubgraphAppOptions<C extends BaseContext, P extends Transaction
   routes?: (services: S) => Record<string, Route>;
   /** Handlers for the events this domain consumes. */
   handlers?: (services: S) => EventHandlers<Tx>;
-  /** Run the outbox relay and event consumers in this process (default true). */
+  /** Repeating jobs of this domain (expiries, recovery), run with the workers. */
+  scheduled?: (services: S) => ScheduledJob[];
+  /** Run the outbox relay, event consumers and scheduled jobs in this process (default true). */
   workers?: boolean;
 }
 
@@ -51,6 +54,7 @@ export interface SubgraphApp<S> {
   services: S;
   log: Logger;
   relay: OutboxRelay | null;
+  scheduler: Scheduler | null;
   listen(port: number, host?: string): Promise<RunningServer>;
   close(): Promise<void>;
 }
@@ -77,6 +81,8 @@ export function createSubgraphApp<C extends BaseContext, P extends Transactional
     workerRedis && handlers
       ? startEventConsumer<Tx>({ connection: workerRedis, prefix: queue.prefix, consumer: opts.name, prisma: opts.prisma as never, schema, log, handlers })
       : null;
+  const jobs = runWorkers ? (opts.scheduled?.(services) ?? []) : [];
+  const scheduler = jobs.length > 0 ? startScheduledJobs({ domain: opts.name, connection: redis, prefix: queue.prefix, log, jobs }) : null;
   let server: RunningServer | null = null;
 
   return {
@@ -84,6 +90,7 @@ export function createSubgraphApp<C extends BaseContext, P extends Transactional
     services,
     log,
     relay,
+    scheduler,
     async listen(port, host) {
       server = await startSubgraphServer<C>(
         {
@@ -109,6 +116,7 @@ export function createSubgraphApp<C extends BaseContext, P extends Transactional
       await closeAll([
         () => server?.close(),
         () => consumer?.close(),
+        () => scheduler?.close(),
         () => relay?.close(),
         () => workerRedis?.quit(),
         () => opts.prisma.$disconnect(),

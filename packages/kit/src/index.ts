@@ -25,3 +25,4 @@ export * from './migrations.js';
 export * from './domain/money.js';
 export * from './domain/geo.js';
 export * from './domain/categories.js';
+export * from './jobs/scheduler.js';

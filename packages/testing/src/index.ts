@@ -2,3 +2,4 @@ export * from './db.js';
 export * from './redis.js';
 export * from './platform.js';
 export * from './wait.js';
+export * from './accounts.js';

@@ -4,6 +4,17 @@ import { baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit'
 const shape = {
   ...baseEnv,
   DELIVERIES_PORT: z.coerce.number().int().default(3004),
+  MAX_PARCEL_WEIGHT_KG: z.coerce.number().positive().default(30),
+  MAX_PARCEL_SIDE_CM: z.coerce.number().positive().default(150),
+  MAX_PARCEL_QUANTITY: z.coerce.number().int().positive().default(20),
+  /** Customer cancellations this many hours before pickup or earlier are refunded in full. */
+  CANCELLATION_FREE_HOURS: z.coerce.number().min(0).default(24),
+  /** Share of the price kept for the traveler when the customer cancels later than that. */
+  CANCELLATION_LATE_FEE_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  OFFER_EXPIRY_SWEEP_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** A booking saga untouched this long is taken as crashed and compensated. */
+  SAGA_STALE_AFTER_MS: z.coerce.number().int().min(1000).default(120_000),
+  SAGA_RECOVERY_SWEEP_MS: z.coerce.number().int().min(1000).default(30_000),
 };
 
 export type DeliveriesConfig = ReturnType<typeof loadDeliveriesConfig>;

@@ -1,0 +1,54 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+export interface ScheduledJob {
+  /** Unique within the domain; names the BullMQ job scheduler. */
+  id: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
+export interface Scheduler {
+  /** Runs one job now, in this process (for tests and operators). */
+  runNow(id: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/**
+ * Repeating jobs on BullMQ job schedulers: however many instances run, each tick is taken by
+ * one worker, and a tick missed while every instance was down runs when one comes back.
+ */
+export function startScheduledJobs(opts: { domain: string; connection: Redis; prefix: string; log: Logger; jobs: ScheduledJob[] }): Scheduler {
+  const name = `scheduled.${opts.domain}`;
+  const queue = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
+  const byId = new Map(opts.jobs.map((j) => [j.id, j]));
+  for (const job of opts.jobs) {
+    queue
+      .upsertJobScheduler(job.id, { every: job.everyMs }, { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .catch((err) => opts.log.error({ err, job: job.id }, 'could not schedule job'));
+  }
+  const worker = new Worker(
+    name,
+    async (job) => {
+      const result = await byId.get(job.name)?.run();
+      opts.log.debug({ job: job.name, result }, 'scheduled job ran');
+      return result;
+    },
+    { connection: opts.connection.duplicate(), prefix: opts.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, err) => opts.log.warn({ err, job: job?.name }, 'scheduled job failed'));
+  worker.on('error', (err) => opts.log.error({ err }, 'scheduler worker error'));
+  return {
+    runNow: (id) => {
+      const job = byId.get(id);
+      if (!job) throw new Error(`no scheduled job ${id}`);
+      return job.run();
+    },
+    async close() {
+      await worker.close();
+      await worker.disconnect();
+      await queue.close();
+    },
+  };
+}

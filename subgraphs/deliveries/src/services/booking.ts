@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode, forbidden, notFound, type Logger, type Outbox } from '@p2p/kit';
+import type { BookingSaga, Delivery, DeliveryRequest, Offer, PrismaClient } from '../generated/prisma/client.js';
+import { LIVE, assertNotExpired } from './offers.js';
+import type { Remote } from './remote.js';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Where a test (or a chaos drill) may inject a failure into the saga. */
+export type FaultPoint = 'after_claim' | 'after_reserve' | 'after_charge' | 'during_create';
+export type FaultHook = (point: FaultPoint) => void | Promise<void>;
+
+/**
+ * Accepting an offer books the delivery in steps owned by three domains:
+ * claim the request (deliveries) → reserve capacity (trips) → charge into escrow (payments) →
+ * create the delivery (deliveries). Each step is logged in `booking_saga` before it runs; on a
+ * failure the finished steps are undone in reverse (refund, release, reopen). A crash mid-way
+ * leaves a RUNNING saga that `recoverStale` compensates. Remote steps are idempotent by ids
+ * fixed at claim time, so compensation may safely undo a step whose outcome is unknown.
+ */
+export class Booking {
+  faults: FaultHook | null = null;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly outbox: Outbox,
+    private readonly remote: Remote,
+    private readonly log: Logger,
+  ) {}
+
+  async accept(customerId: string, offerId: string, requestId?: string): Promise<Delivery> {
+    const saga = await this.claim(customerId, offerId);
+    const { offer, request } = await this.load(saga);
+    try {
+      await this.faults?.('after_claim');
+      await this.step(saga, 'reserve', () =>
+        this.remote.reserveCapacity({ reservationId: saga.reservationId, tripId: offer.tripId, weightKg: request.weightKg, volumeL: request.volumeL, items: request.quantity, category: request.category, deliverBy: request.deliverBy }, requestId),
+      );
+      await this.faults?.('after_reserve');
+      await this.step(saga, 'charge', () =>
+        this.remote.chargeEscrow({ deliveryId: saga.deliveryId, customerId, travelerId: offer.travelerId, amountMinor: offer.priceMinor, currency: offer.currency }, requestId),
+      );
+      await this.faults?.('after_charge');
+      await this.step(saga, 'create', async () => undefined);
+      return await this.prisma.$transaction((tx) => this.createDelivery(tx, saga, offer, request));
+    } catch (err) {
+      await this.compensate(saga.id, requestId).catch((e) => this.log.error({ err: e, sagaId: saga.id }, 'compensation failed; the recovery job retries'));
+      throw err;
+    }
+  }
+
+  /** Compensates sagas that stopped mid-way (a crashed process) and failed compensations. */
+  async recoverStale(olderThanMs: number): Promise<number> {
+    const stale = await this.prisma.bookingSaga.findMany({
+      where: { status: { in: ['RUNNING', 'COMPENSATING'] }, updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+      take: 100,
+    });
+    let done = 0;
+    for (const saga of stale) {
+      await this.compensate(saga.id).then(() => done++, (err) => this.log.warn({ err, sagaId: saga.id }, 'compensation still failing'));
+    }
+    return done;
+  }
+
+  /** Undoes whatever the saga may have done. Idempotent; safe to run again after a failure. */
+  async compensate(sagaId: string, requestId?: string): Promise<void> {
+    const claimed = await this.prisma.bookingSaga.updateMany({ where: { id: sagaId, status: { in: ['RUNNING', 'COMPENSATING'] } }, data: { status: 'COMPENSATING' } });
+    if (claimed.count === 0) return; // completed or already compensated
+    const saga = await this.prisma.bookingSaga.findUniqueOrThrow({ where: { id: sagaId } });
+    if (saga.step === 'charge' || saga.step === 'create') await this.remote.refundEscrow(saga.deliveryId, 'booking_failed', requestId);
+    if (saga.step !== 'claim') await this.remote.releaseCapacity(saga.reservationId, requestId);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.deliveryRequest.updateMany({ where: { id: saga.requestId, status: 'BOOKING' }, data: { status: 'OPEN' } });
+      await tx.bookingSaga.update({ where: { id: sagaId }, data: { status: 'COMPENSATED' } });
+    });
+  }
+
+  /** Step 1: only one acceptance per request gets past here (OPEN → BOOKING). */
+  private async claim(customerId: string, offerId: string): Promise<BookingSaga> {
+    return this.prisma.$transaction(async (tx) => {
+      const offer = await tx.offer.findUnique({ where: { id: offerId } });
+      if (!offer) throw notFound('Offer');
+      if (offer.customerId !== customerId) throw forbidden('Only the request’s customer can accept its offers');
+      if (offer.status === 'COUNTERED') throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
+      if (offer.status !== 'PENDING') throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${offer.status.toLowerCase()} offer cannot be accepted`);
+      assertNotExpired(offer);
+      const claimed = await tx.deliveryRequest.updateMany({ where: { id: offer.requestId, status: 'OPEN' }, data: { status: 'BOOKING' } });
+      if (claimed.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
+      return tx.bookingSaga.create({
+        data: { id: randomUUID(), offerId, requestId: offer.requestId, deliveryId: randomUUID(), reservationId: offer.id, step: 'claim' },
+      });
+    });
+  }
+
+  private async load(saga: BookingSaga): Promise<{ offer: Offer; request: DeliveryRequest }> {
+    const offer = await this.prisma.offer.findUniqueOrThrow({ where: { id: saga.offerId }, include: { request: true } });
+    return { offer, request: offer.request };
+  }
+
+  /** Logs the step before running it: after a crash, compensation knows what may have happened. */
+  private async step(saga: BookingSaga, name: 'reserve' | 'charge' | 'create', run: () => Promise<void>): Promise<void> {
+    await this.prisma.bookingSaga.update({ where: { id: saga.id }, data: { step: name } });
+    saga.step = name;
+    await run();
+  }
+
+  /** The last step, one transaction: it commits only if the saga was not compensated meanwhile. */
+  private async createDelivery(tx: Tx, saga: BookingSaga, offer: Offer, request: DeliveryRequest): Promise<Delivery> {
+    const done = await tx.bookingSaga.updateMany({ where: { id: saga.id, status: 'RUNNING' }, data: { status: 'COMPLETED' } });
+    if (done.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
+    const accepted = await tx.offer.updateMany({ where: { id: offer.id, status: 'PENDING' }, data: { status: 'ACCEPTED' } });
+    if (accepted.count === 0) throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The offer changed while booking; nothing was charged');
+    const delivery = await tx.delivery.create({
+      data: {
+        id: saga.deliveryId, requestId: request.id, offerId: offer.id, tripId: offer.tripId, reservationId: saga.reservationId,
+        customerId: request.customerId, travelerId: offer.travelerId, agreedPriceMinor: offer.priceMinor, currency: offer.currency,
+        history: { create: { id: randomUUID(), toStatus: 'ACCEPTED', byUserId: request.customerId } },
+      },
+    });
+    await this.faults?.('during_create');
+    await tx.deliveryRequest.update({ where: { id: request.id }, data: { status: 'MATCHED' } });
+    await this.declineOthers(tx, request, offer.id);
+    await this.outbox.write(tx, 'delivery.created', {
+      deliveryId: delivery.id, number: deliveryNumber(delivery.serial), requestId: request.id, tripId: offer.tripId,
+      customerId: request.customerId, travelerId: offer.travelerId, amountMinor: offer.priceMinor, currency: offer.currency,
+    }, delivery.id);
+    return delivery;
+  }
+
+  private async declineOthers(tx: Tx, request: DeliveryRequest, acceptedId: string): Promise<void> {
+    const others = await tx.offer.findMany({ where: { requestId: request.id, id: { not: acceptedId }, status: { in: LIVE } } });
+    await tx.offer.updateMany({ where: { id: { in: others.map((o) => o.id) } }, data: { status: 'DECLINED' } });
+    for (const o of others) {
+      await this.outbox.write(tx, 'offer.closed', { offerId: o.id, requestId: request.id, customerId: request.customerId, travelerId: o.travelerId, status: 'DECLINED' }, o.id);
+    }
+  }
+}
+
+export const deliveryNumber = (serial: number): string => `DEL-${String(serial).padStart(8, '0')}`;

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode, badInput, forbidden, notFound, type Outbox } from '@p2p/kit';
+import type { Delivery, DeliveryStatus, PrismaClient } from '../generated/prisma/client.js';
+import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
+import { afterCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Actor = 'CUSTOMER' | 'TRAVELER';
+
+/** Who may move a delivery from one status to the next. QR verification will guard pickup and hand-over. */
+const transitions: Record<DeliveryStatus, Partial<Record<DeliveryStatus, Actor[]>>> = {
+  ACCEPTED: { PICKED_UP: ['TRAVELER'], CANCELLED: ['CUSTOMER', 'TRAVELER'] },
+  PICKED_UP: { IN_TRANSIT: ['TRAVELER'], DELIVERED: ['TRAVELER'] },
+  IN_TRANSIT: { DELIVERED: ['TRAVELER'] },
+  DELIVERED: {},
+  CANCELLED: {},
+  DISPUTED: {},
+};
+
+export class Deliveries {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly outbox: Outbox,
+    private readonly policy: CancellationPolicy,
+  ) {}
+
+  async byIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
+    const rows = await this.prisma.delivery.findMany({ where: { id: { in: [...ids] } } });
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async byRequestIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
+    const rows = await this.prisma.delivery.findMany({ where: { requestId: { in: [...ids] } } });
+    return new Map(rows.map((r) => [r.requestId, r]));
+  }
+
+  /** A delivery is visible to its two parties only; to anyone else it does not exist. */
+  async getForParty(viewerId: string, id: string): Promise<Delivery> {
+    const delivery = await this.prisma.delivery.findUnique({ where: { id } });
+    if (!delivery || !isParty(delivery, viewerId)) throw notFound('Delivery');
+    return delivery;
+  }
+
+  async listMine(viewerId: string, asTraveler: boolean, status?: DeliveryStatus | null, first?: number | null, after?: string | null) {
+    const limit = pageSize(first);
+    const rows = await this.prisma.delivery.findMany({
+      where: { ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }), ...(status ? { status } : {}), ...afterCursor(decodeCursor(after)) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    return toConnection(rows, limit);
+  }
+
+  history(deliveryId: string) {
+    return this.prisma.deliveryStatusChange.findMany({ where: { deliveryId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  }
+
+  async terms(viewerId: string, id: string) {
+    const delivery = await this.getForParty(viewerId, id);
+    const request = await this.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: delivery.requestId } });
+    return cancellationTerms(this.policy, { priceMinor: delivery.agreedPriceMinor, pickupFrom: request.pickupFrom, by: actorOf(delivery, viewerId) });
+  }
+
+  async advance(viewerId: string, id: string, to: 'PICKED_UP' | 'IN_TRANSIT' | 'DELIVERED'): Promise<Delivery> {
+    return this.prisma.$transaction(async (tx) => {
+      const delivery = await this.move(tx, viewerId, id, to, null);
+      if (to === 'DELIVERED') {
+        await this.outbox.write(tx, 'delivery.delivered', { deliveryId: id, customerId: delivery.customerId, travelerId: delivery.travelerId }, id);
+      }
+      return delivery;
+    });
+  }
+
+  /** Before pickup only. Payments refunds by the policy and trips releases the room, from the event. */
+  async cancel(viewerId: string, id: string, reason: string): Promise<Delivery> {
+    const why = reason.trim();
+    if (why.length < 3 || why.length > 500) throw badInput('reason', 'Say briefly why (3 to 500 characters)');
+    return this.prisma.$transaction(async (tx) => {
+      const current = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
+      if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
+      const by = actorOf(current, viewerId);
+      const terms = cancellationTerms(this.policy, { priceMinor: current.agreedPriceMinor, pickupFrom: current.request.pickupFrom, by });
+      const delivery = await this.move(tx, viewerId, id, 'CANCELLED', why);
+      await this.cancelled(tx, delivery, by, why, terms.refundMinor);
+      return delivery;
+    });
+  }
+
+  /** The traveler's trip was cancelled: every booked delivery on it is cancelled with a full refund. */
+  async cancelForTrip(tx: Tx, tripId: string, reason: string): Promise<number> {
+    const booked = await tx.delivery.findMany({ where: { tripId, status: 'ACCEPTED' } });
+    for (const d of booked) {
+      const moved = await tx.delivery.updateMany({ where: { id: d.id, status: 'ACCEPTED' }, data: { status: 'CANCELLED', cancellationReason: reason } });
+      if (moved.count === 0) continue;
+      await tx.deliveryStatusChange.create({ data: { id: randomUUID(), deliveryId: d.id, fromStatus: 'ACCEPTED', toStatus: 'CANCELLED', reason } });
+      await this.cancelled(tx, { ...d, status: 'CANCELLED' }, 'SYSTEM', reason, d.agreedPriceMinor);
+      // The customer may book someone else while there is still time.
+      await tx.deliveryRequest.updateMany({ where: { id: d.requestId, status: 'MATCHED', pickupUntil: { gt: new Date() } }, data: { status: 'OPEN' } });
+    }
+    return booked.length;
+  }
+
+  private async cancelled(tx: Tx, d: Delivery, by: Actor | 'SYSTEM', reason: string, refundMinor: number): Promise<void> {
+    await this.outbox.write(tx, 'delivery.cancelled', {
+      deliveryId: d.id, tripId: d.tripId, reservationId: d.reservationId, customerId: d.customerId, travelerId: d.travelerId,
+      refundAmountMinor: refundMinor, currency: d.currency, cancelledBy: by, reason,
+    }, d.id);
+  }
+
+  /** Conditional update plus a history row: two concurrent moves cannot both succeed. */
+  private async move(tx: Tx, viewerId: string, id: string, to: DeliveryStatus, reason: string | null): Promise<Delivery> {
+    const current = await tx.delivery.findUnique({ where: { id } });
+    if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
+    const allowed = transitions[current.status][to];
+    if (!allowed) throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
+    if (!allowed.includes(actorOf(current, viewerId))) throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
+    const moved = await tx.delivery.updateMany({ where: { id, status: current.status }, data: { status: to, ...(reason ? { cancellationReason: reason } : {}) } });
+    if (moved.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'The delivery changed meanwhile; reload it');
+    await tx.deliveryStatusChange.create({ data: { id: randomUUID(), deliveryId: id, fromStatus: current.status, toStatus: to, byUserId: viewerId, reason } });
+    await this.outbox.write(tx, 'delivery.status_changed', {
+      deliveryId: id, customerId: current.customerId, travelerId: current.travelerId, from: current.status, to, at: new Date().toISOString(),
+    }, id);
+    return { ...current, status: to };
+  }
+}
+
+const isParty = (d: Delivery, viewerId: string) => d.customerId === viewerId || d.travelerId === viewerId;
+const actorOf = (d: Delivery, viewerId: string): Actor => (d.travelerId === viewerId ? 'TRAVELER' : 'CUSTOMER');
