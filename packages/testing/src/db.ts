@@ -3,8 +3,20 @@ import pg from 'pg';
 import { migrateAll } from '@p2p/kit';
 
 export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DATABASE ?? 'p2p_test_template';
 const TEST_DB_PREFIX = 'p2p_t_';
+const TEMPLATE_PREFIX = 'p2p_tpl_';
+/** Databases of runs older than this are leftovers of runs that crashed; younger ones may belong to a run going on now. */
+const STALE_AFTER_S = 2 * 3600;
+
+/** `<prefix><unix seconds>_<random>`: the name says when it was made, so cleanup spares concurrent runs. */
+const stampedName = (prefix: string) => `${prefix}${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
+
+/** The migrated template of this run; global setup names it and the test workers inherit the name. */
+export const templateDatabase = (): string => {
+  const name = process.env.P2P_TEST_TEMPLATE;
+  if (!name) throw new Error('P2P_TEST_TEMPLATE is not set: run tests through vitest (global setup builds the template)');
+  return name;
+};
 
 export function databaseUrl(name: string, base = ADMIN_URL): string {
   const url = new URL(base);
@@ -23,14 +35,13 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Once per test run: a template database with every domain migrated (and the extensions domains use). */
-export async function buildTemplateDatabase(): Promise<void> {
+export async function buildTemplateDatabase(): Promise<string> {
+  const template = stampedName(TEMPLATE_PREFIX);
   await admin(async (c) => {
-    const leftovers = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${TEST_DB_PREFIX}%`]);
-    for (const { datname } of leftovers.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await c.query(`DROP DATABASE IF EXISTS "${TEMPLATE_DB}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    await dropStale(c);
+    await c.query(`CREATE DATABASE "${template}"`);
   });
-  const url = databaseUrl(TEMPLATE_DB);
+  const url = databaseUrl(template);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -39,6 +50,20 @@ export async function buildTemplateDatabase(): Promise<void> {
     await client.end();
   }
   await migrateAll({ DATABASE_URL: url });
+  return template;
+}
+
+export async function dropDatabaseNamed(name: string): Promise<void> {
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+async function dropStale(c: pg.Client): Promise<void> {
+  const rows = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'p2p\\_t%'`);
+  const cutoff = Math.floor(Date.now() / 1000) - STALE_AFTER_S;
+  for (const { datname } of rows.rows) {
+    const stamp = Number(/^p2p_(?:t|tpl)_(\d+)_/.exec(datname)?.[1]);
+    if (!Number.isFinite(stamp) || stamp < cutoff) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  }
 }
 
 export interface TestDatabase {
@@ -49,8 +74,8 @@ export interface TestDatabase {
 
 /** A fresh database copied from the migrated template: each test file gets its own state. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DB}"`));
+  const name = stampedName(TEST_DB_PREFIX);
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`));
   return {
     name,
     url: databaseUrl(name),

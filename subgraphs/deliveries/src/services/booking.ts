@@ -87,7 +87,8 @@ export class Booking {
       const claimed = await tx.deliveryRequest.updateMany({ where: { id: offer.requestId, status: 'OPEN' }, data: { status: 'BOOKING' } });
       if (claimed.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
       return tx.bookingSaga.create({
-        data: { id: randomUUID(), offerId, requestId: offer.requestId, deliveryId: randomUUID(), reservationId: offer.id, step: 'claim' },
+        // Fresh ids per attempt: trips and payments refuse to reuse an id whose step was undone.
+        data: { id: randomUUID(), offerId, requestId: offer.requestId, deliveryId: randomUUID(), reservationId: randomUUID(), step: 'claim' },
       });
     });
   }

@@ -120,7 +120,7 @@ export class Deliveries {
     await this.outbox.write(tx, 'delivery.status_changed', {
       deliveryId: id, customerId: current.customerId, travelerId: current.travelerId, from: current.status, to, at: new Date().toISOString(),
     }, id);
-    return { ...current, status: to };
+    return tx.delivery.findUniqueOrThrow({ where: { id } });
   }
 }
 

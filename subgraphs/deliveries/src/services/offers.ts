@@ -44,6 +44,8 @@ export class Offers {
     const expiresAt = offerExpiry(input.expiresAt, request);
     const message = input.message?.trim().slice(0, 1000) || null;
     return this.prisma.$transaction(async (tx) => {
+      // Serialises this traveler's offers on this request: the live-offer index never sees two.
+      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `offer:${request.id}:${travelerId}`);
       await tx.offer.updateMany({ where: { requestId: request.id, travelerId, status: { in: LIVE } }, data: { status: 'SUPERSEDED' } });
       const offer = await tx.offer.create({
         data: { id: randomUUID(), requestId: request.id, tripId: trip.id, travelerId, customerId: request.customerId, priceMinor: price.amountMinor, currency: price.currency, message, expiresAt },

@@ -14,6 +14,16 @@ export function eventHandlers(services: UsersServices): EventHandlers<Tx> {
       );
       await services.statistics.createZero(event.userId, tx);
     },
+    'delivery.created': async (tx, event) => {
+      await services.statistics.increment(tx, event.customerId, { deliveriesAsCustomer: 1 });
+      await services.statistics.increment(tx, event.travelerId, { deliveriesAsTraveler: 1 });
+    },
+    'delivery.delivered': async (tx, event) => {
+      for (const userId of [event.customerId, event.travelerId]) await services.statistics.increment(tx, userId, { completedDeliveries: 1 });
+    },
+    'delivery.cancelled': async (tx, event) => {
+      for (const userId of [event.customerId, event.travelerId]) await services.statistics.increment(tx, userId, { cancelledDeliveries: 1 });
+    },
     'auth.email_verified': async (tx, event) => {
       await tx.user.updateMany({ where: { id: event.userId, verificationLevel: 'NONE' }, data: { verificationLevel: 'EMAIL' } });
     },

@@ -10,6 +10,12 @@ export class Statistics {
     await db.statistics.upsert({ where: { userId }, create: { userId }, update: {} });
   }
 
+  /** Adds to counters; the caller's transaction also records the event as processed, so it counts once. */
+  async increment(db: Db, userId: string, by: Partial<Record<'deliveriesAsCustomer' | 'deliveriesAsTraveler' | 'completedDeliveries' | 'cancelledDeliveries', number>>): Promise<void> {
+    const data = Object.fromEntries(Object.entries(by).map(([k, v]) => [k, { increment: v }]));
+    await db.statistics.upsert({ where: { userId }, create: { userId, ...by }, update: data });
+  }
+
   async byUserIds(ids: readonly string[]): Promise<Map<string, StatisticsRow>> {
     const rows = await this.prisma.statistics.findMany({ where: { userId: { in: [...ids] } } });
     return new Map(rows.map((r) => [r.userId, r]));
