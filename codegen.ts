@@ -40,7 +40,12 @@ const config: CodegenConfig = {
     'subgraphs/trips/src/generated/graphql.ts': {
       schema: 'subgraphs/trips/src/schema.graphql',
       plugins: ['typescript', 'typescript-resolvers'],
-      config: resolverConfig('../context.js#TripsContext', {}),
+      config: resolverConfig('../context.js#TripsContext', {
+        Trip: './prisma/client.js#Trip as TripRow',
+        TripTemplate: './prisma/client.js#TripTemplate as TripTemplateRow',
+        // The `_entities` representation the gateway sends: the @requires fields, dates as strings.
+        DeliveryRequest: '../services/matching.js#RequestRepresentation',
+      }),
     },
     'subgraphs/deliveries/src/generated/graphql.ts': {
       schema: 'subgraphs/deliveries/src/schema.graphql',
@@ -55,7 +60,10 @@ const config: CodegenConfig = {
     'subgraphs/payments/src/generated/graphql.ts': {
       schema: 'subgraphs/payments/src/schema.graphql',
       plugins: ['typescript', 'typescript-resolvers'],
-      config: resolverConfig('../context.js#PaymentsContext', {}),
+      config: resolverConfig('../context.js#PaymentsContext', {
+        Payment: './prisma/client.js#Payment as PaymentRow',
+        PayoutAccount: './prisma/client.js#PayoutAccount as PayoutAccountRow',
+      }),
     },
     'packages/sdk/src/generated/graphql.ts': {
       schema: 'schema.graphql',

@@ -17,9 +17,16 @@ function collect(tasks: RunnerTask[], counts: { passed: number; failed: number; 
 export default class SummaryReporter implements Reporter {
   onFinished(files: RunnerTestFile[] = [], errors: unknown[] = []): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
-    collect(files, counts);
-    // A file that failed to load has no tests but is a failure all the same.
-    counts.failed += files.filter((f) => f.result?.state === 'fail' && f.tasks.length === 0).length + errors.length;
+    for (const file of files) {
+      const own = { passed: 0, failed: 0, skipped: 0 };
+      collect([file], own);
+      // A file that failed outside its tests (a hook, an import) is a failure all the same.
+      if (file.result?.state === 'fail' && own.failed === 0) own.failed = 1;
+      counts.passed += own.passed;
+      counts.failed += own.failed;
+      counts.skipped += own.skipped;
+    }
+    counts.failed += errors.length;
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
 }

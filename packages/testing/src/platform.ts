@@ -62,6 +62,21 @@ export interface PlatformOptions {
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const db = await createTestDatabase();
   const redis = uniqueRedisPrefix();
+  // Ports are picked free, then bound a moment later; another process may take one in between.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bootOnFreePorts(db, redis, options);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) {
+        await db.drop();
+        await redis.cleanup();
+        throw err;
+      }
+    }
+  }
+}
+
+async function bootOnFreePorts(db: TestDatabase, redis: ReturnType<typeof uniqueRedisPrefix>, options: PlatformOptions): Promise<Platform> {
   const names = Object.keys(subgraphFactories);
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
   const env: Record<string, string> = {
@@ -79,9 +94,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
   const apps: Record<string, SubgraphApp<unknown>> = {};
   const servers: Record<string, RunningServer> = {};
-  for (const name of names) {
-    apps[name] = subgraphFactories[name]!(env);
-    servers[name] = await apps[name].listen(ports[name]!);
+  try {
+    for (const name of names) {
+      apps[name] = subgraphFactories[name]!(env);
+      servers[name] = await apps[name].listen(ports[name]!);
+    }
+  } catch (err) {
+    for (const app of Object.values(apps)) await app.close().catch(() => undefined);
+    throw err;
   }
   const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
   return {

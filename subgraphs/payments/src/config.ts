@@ -1,14 +1,111 @@
 import { z } from 'zod';
-import { baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { ConfigError, baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+
+const minor = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+/** A multiplier or rate given as a decimal (1.25, 0.12); kept as basis points so the formula stays in integers. */
+const basisPoints = (fallback: number, max: number) =>
+  z.coerce.number().min(0).max(max).default(fallback).transform((v) => Math.round(v * 10_000));
 
 const shape = {
   ...baseEnv,
   PAYMENTS_PORT: z.coerce.number().int().default(3007),
+  PAYMENTS_PROVIDER: z.enum(['local', 'stripe']).default('local'),
+  /** Currencies the platform prices and charges in; each must have two decimals (see the README). */
+  PAYMENTS_CURRENCIES: z.string().default('EUR,USD,GBP,CHF,CAD,AUD,SEK,NOK,DKK,PLN'),
+  PRICING_BASE_FEE_MINOR: minor(500),
+  PRICING_PER_KM_MINOR: minor(5),
+  PRICING_PER_KG_MINOR: minor(200),
+  PRICING_MULTIPLIER_STANDARD: basisPoints(1, 10),
+  PRICING_MULTIPLIER_EXPRESS: basisPoints(1.25, 10),
+  PRICING_MULTIPLIER_URGENT: basisPoints(1.5, 10),
+  /** Insurance, as a fraction of the declared value (0.01 = 1 %). */
+  PRICING_INSURANCE_RATE: basisPoints(0.01, 1),
+  /** Platform fee, as a fraction of what the customer pays (0.12 = 12 %), with a floor. */
+  PLATFORM_FEE_RATE: basisPoints(0.12, 1),
+  PLATFORM_FEE_MIN_MINOR: minor(200),
+  /** How often the payouts worker looks for payouts to send, and its retry backoff. */
+  PAYOUT_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  PAYOUT_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Where the Stripe SDK sends requests; tests point it at a local server. */
+  STRIPE_API_BASE: z.string().url().default('https://api.stripe.com'),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  STRIPE_MAX_NETWORK_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  STRIPE_ACCOUNT_TYPE: z.enum(['express', 'custom']).default('express'),
+  STRIPE_CONNECT_RETURN_URL: z.string().url().default('http://localhost:3000/payouts/return'),
+  STRIPE_CONNECT_REFRESH_URL: z.string().url().default('http://localhost:3000/payouts/refresh'),
 };
 
 export type PaymentsConfig = ReturnType<typeof loadPaymentsConfig>;
+export type PricingConfig = PaymentsConfig['pricing'];
+
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  host: string;
+  port: number;
+  protocol: 'http' | 'https';
+  timeoutMs: number;
+  maxNetworkRetries: number;
+  accountType: 'express' | 'custom';
+  returnUrl: string;
+  refreshUrl: string;
+}
+
+/** Only currencies with two decimals: the pricing factors are minor units of such a currency. */
+function parseCurrencies(raw: string): ReadonlySet<string> {
+  const codes = raw.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const known = new Set(Intl.supportedValuesOf('currency'));
+  for (const code of codes) {
+    if (!known.has(code)) throw new ConfigError(`PAYMENTS_CURRENCIES: ${code} is not an ISO 4217 currency`);
+    const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
+    if (digits !== 2) throw new ConfigError(`PAYMENTS_CURRENCIES: ${code} has ${digits} decimals; only two-decimal currencies are supported`);
+  }
+  if (codes.length === 0) throw new ConfigError('PAYMENTS_CURRENCIES: list at least one currency');
+  return new Set(codes);
+}
+
+type Env = ReturnType<typeof parseEnv>;
+const parseEnv = (env: Record<string, string | undefined>) => parseConfig(shape, env);
+
+function stripeSettings(config: Env): StripeSettings | null {
+  if (config.PAYMENTS_PROVIDER !== 'stripe') return null;
+  if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError('PAYMENTS_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+  }
+  const base = new URL(config.STRIPE_API_BASE);
+  const protocol = base.protocol === 'http:' ? 'http' : 'https';
+  return {
+    secretKey: config.STRIPE_SECRET_KEY,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    host: base.hostname,
+    port: Number(base.port || (protocol === 'http' ? 80 : 443)),
+    protocol,
+    timeoutMs: config.STRIPE_TIMEOUT_MS,
+    maxNetworkRetries: config.STRIPE_MAX_NETWORK_RETRIES,
+    accountType: config.STRIPE_ACCOUNT_TYPE,
+    returnUrl: config.STRIPE_CONNECT_RETURN_URL,
+    refreshUrl: config.STRIPE_CONNECT_REFRESH_URL,
+  };
+}
 
 export function loadPaymentsConfig(env: Record<string, string | undefined> = process.env) {
-  const config = parseConfig(shape, env);
-  return Object.freeze({ ...config, databaseUrl: domainDatabaseUrl('payments', env), subgraphUrls: subgraphUrls(env) });
+  const config = parseEnv(env);
+  return Object.freeze({
+    ...config,
+    databaseUrl: domainDatabaseUrl('payments', env),
+    subgraphUrls: subgraphUrls(env),
+    currencies: parseCurrencies(config.PAYMENTS_CURRENCIES),
+    pricing: Object.freeze({
+      baseFeeMinor: config.PRICING_BASE_FEE_MINOR,
+      perKmMinor: config.PRICING_PER_KM_MINOR,
+      perKgMinor: config.PRICING_PER_KG_MINOR,
+      multiplierBps: { STANDARD: config.PRICING_MULTIPLIER_STANDARD, EXPRESS: config.PRICING_MULTIPLIER_EXPRESS, URGENT: config.PRICING_MULTIPLIER_URGENT },
+      insuranceBps: config.PRICING_INSURANCE_RATE,
+      platformFeeBps: config.PLATFORM_FEE_RATE,
+      platformFeeMinMinor: config.PLATFORM_FEE_MIN_MINOR,
+    }),
+    stripe: stripeSettings(config),
+  });
 }

@@ -1,8 +1,31 @@
 import type { BaseContext } from '@p2p/kit';
+import type { Charges } from './services/charges.js';
+import type { Payments } from './services/payments.js';
+import type { PayoutAccounts } from './services/payout-accounts.js';
+import type { Payouts } from './services/payouts.js';
+import type { Pricing } from './services/pricing.js';
+import type { Refunds } from './services/refunds.js';
+import type { Settlements } from './services/settlements.js';
+import type { StripeWebhooks } from './services/webhooks.js';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PaymentsServices {}
+export interface PaymentsServices {
+  pricing: Pricing;
+  payments: Payments;
+  charges: Charges;
+  refunds: Refunds;
+  settlements: Settlements;
+  payouts: Payouts;
+  payoutAccounts: PayoutAccounts;
+  /** Present when the provider is Stripe. */
+  webhooks: StripeWebhooks | null;
+}
 
 export interface PaymentsContext extends BaseContext {
   payments: PaymentsServices;
+}
+
+/** Who sees a payment: the delivery's customer and traveler, and other services. */
+export function canSeePayment(ctx: BaseContext, payment: { customerId: string; travelerId: string }): boolean {
+  if (ctx.caller.kind === 'service') return true;
+  return ctx.viewer?.id === payment.customerId || ctx.viewer?.id === payment.travelerId;
 }

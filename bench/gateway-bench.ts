@@ -1,0 +1,205 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { parse } from 'graphql';
+import { Redis } from 'ioredis';
+import { DateTime, INTERNAL_HEADER, closeAll, createLogger, signGatewayCredential, startSubgraphServer, type RunningServer, type SubgraphApp } from '@p2p/kit';
+import { createAuthApp } from '@p2p/auth/src/app.js';
+import { loadAuthConfig } from '@p2p/auth/src/config.js';
+import { createUsersApp } from '@p2p/users/src/app.js';
+import { loadUsersConfig } from '@p2p/users/src/config.js';
+import { createTripsApp } from '@p2p/trips/src/app.js';
+import { loadTripsConfig } from '@p2p/trips/src/config.js';
+import { loadGatewayConfig, startGateway } from '@p2p/gateway';
+import { Client, MatchingTripsForRequestDocument, RegisterDocument } from '@p2p/sdk';
+import type { MatchCriteria } from '../subgraphs/trips/src/services/matching.js';
+import { summarize, timed, type Summary } from './stats.js';
+import { MATCH_FIRST, MATCH_RADIUS_KM } from './sql-bench.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Deliveries' side of the plan, standing in for the deliveries subgraph: it answers
+ * `deliveryRequest(id)` with the fields trips `@requires`, from memory, so the figure measures
+ * the gateway and trips rather than another team's storage. Same federation contract as the real one.
+ */
+const standInSdl = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+  scalar DateTime
+  type GeoPoint @shareable { lat: Float! lng: Float! }
+  type Place @shareable { address: String! city: String country: String! point: GeoPoint! }
+  type User @key(fields: "id", resolvable: false) { id: ID! }
+  type DeliveryRequest @key(fields: "id") {
+    id: ID! customer: User! pickup: Place! dropoff: Place! pickupFrom: DateTime! pickupUntil: DateTime! deliverBy: DateTime!
+    weightKg: Float! volumeL: Float! quantity: Int! category: String!
+  }
+  type Query { deliveryRequest(id: ID!): DeliveryRequest }
+`);
+
+function representationOf(id: string, c: MatchCriteria) {
+  const placeOf = (p: { lat: number; lng: number }) => ({ address: 'Somewhere', city: null, country: 'EU', point: p });
+  return {
+    id,
+    customer: { id: c.customerId },
+    pickup: placeOf(c.pickup),
+    dropoff: placeOf(c.dropoff),
+    pickupFrom: c.pickupFrom,
+    pickupUntil: c.pickupUntil,
+    deliverBy: c.deliverBy,
+    weightKg: c.demand.weightG / 1000,
+    volumeL: c.demand.volumeMl / 1000,
+    quantity: c.demand.items,
+    category: c.category,
+  };
+}
+
+async function startStandInDeliveries(port: number, secret: string, requests: Map<string, ReturnType<typeof representationOf>>): Promise<RunningServer> {
+  const find = (id: string) => requests.get(id) ?? null;
+  return startSubgraphServer(
+    {
+      name: 'deliveries-stand-in',
+      typeDefs: standInSdl,
+      resolvers: { DateTime, Query: { deliveryRequest: (_: unknown, { id }: { id: string }) => find(id) }, DeliveryRequest: { __resolveReference: (r: { id: string }) => find(r.id) } },
+      internalSecret: secret,
+      log: createLogger('deliveries-stand-in', 'silent'),
+      buildContext: (base) => base,
+    },
+    port,
+  );
+}
+
+export interface GatewayRun {
+  /** 1-minute load average before and after the timed runs. */
+  load: [number, number];
+  gateway: Summary;
+  subgraph: Summary;
+  meanResults: number;
+}
+
+const DIRECT = `query ($reps: [_Any!]!, $first: Int) { _entities(representations: $reps) { ... on DeliveryRequest {
+  matchingTrips(first: $first) { score detourKm price { amountMinor currency } trip { id departureAt } } } } }`;
+
+interface BenchPlatform {
+  env: Record<string, string>;
+  gatewayUrl: string;
+  tripsPort: number;
+  /** What the stand-in answers for `deliveryRequest(id)`. */
+  requests: Map<string, ReturnType<typeof representationOf>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Like packages/testing's startPlatform, on the bench database: auth, users and trips as HTTP
+ * servers (in this process, no workers), the deliveries stand-in, and the real gateway.
+ */
+async function startBenchPlatform(databaseUrl: string): Promise<BenchPlatform> {
+  const names = ['auth', 'users', 'trips', 'deliveries', 'payments'];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
+  const prefix = `p2p-bench-${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    INTERNAL_JWT_SECRET: randomBytes(32).toString('hex'),
+    ARGON2_MEMORY_KIB: '4096',
+    ARGON2_ITERATIONS: '1',
+    MATCH_RADIUS_KM: String(MATCH_RADIUS_KM),
+    AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
+    ...Object.fromEntries(names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`])),
+  };
+  const apps: SubgraphApp<unknown>[] = [
+    createAuthApp(loadAuthConfig(env), { workers: false }) as SubgraphApp<unknown>,
+    createUsersApp(loadUsersConfig(env), { workers: false }) as SubgraphApp<unknown>,
+    createTripsApp(loadTripsConfig(env), { workers: false }) as SubgraphApp<unknown>,
+  ];
+  for (const app of apps) await app.listen(ports[app.name]!);
+  const requests = new Map<string, ReturnType<typeof representationOf>>();
+  const standIn = await startStandInDeliveries(ports.deliveries!, env.INTERNAL_JWT_SECRET!, requests);
+  const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
+  return {
+    env,
+    gatewayUrl: gateway.url,
+    tripsPort: ports.trips!,
+    requests,
+    async close() {
+      await closeAll([() => gateway.close(), () => standIn.close(), ...apps.map((a) => () => a.close())]);
+      await deleteKeys(env.REDIS_URL!, prefix);
+    },
+  };
+}
+
+/** Times `matchingTrips` through the gateway for every request, one at a time, after a warm-up. */
+export async function benchGateway(databaseUrl: string, requests: MatchCriteria[], warmup: number): Promise<GatewayRun> {
+  const platform = await startBenchPlatform(databaseUrl);
+  try {
+    const { register } = await new Client({ url: platform.gatewayUrl }).run(RegisterDocument, {
+      input: { email: `bench-${randomUUID()}@example.com`, password: 'Bench-password-42', firstName: 'Bench', lastName: 'Mark', roles: ['CUSTOMER'] },
+    });
+    const client = new Client({ url: platform.gatewayUrl, accessToken: () => register.accessToken });
+    const ids = requests.map((r) => {
+      const id = randomUUID();
+      platform.requests.set(id, representationOf(id, { ...r, customerId: register.user.id }));
+      return id;
+    });
+    for (const id of ids.slice(0, warmup)) await client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST });
+    const samples: number[] = [];
+    let results = 0;
+    const loadBefore = loadavg()[0]!;
+    for (const id of ids) {
+      const [elapsed, data] = await timed(() => client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST }));
+      samples.push(elapsed);
+      results += data.deliveryRequest?.matchingTrips.length ?? 0;
+    }
+    const load: [number, number] = [loadBefore, loadavg()[0]!];
+    const subgraph = await benchDirect(platform.env, platform.tripsPort, register.user.id, ids.map((id) => platform.requests.get(id)!));
+    return { load, gateway: summarize(samples), subgraph, meanResults: results / ids.length };
+  } finally {
+    await platform.close();
+  }
+}
+
+/** The trips subgraph alone (`_entities` as the gateway sends it), to split gateway cost from trips' own. */
+async function benchDirect(env: Record<string, string>, port: number, viewerId: string, reps: ReturnType<typeof representationOf>[]): Promise<Summary> {
+  const samples: number[] = [];
+  for (const rep of reps) {
+    const credential = await signGatewayCredential(env.INTERNAL_JWT_SECRET!, {
+      viewer: { id: viewerId, roles: ['CUSTOMER'], scopes: [], sessionId: randomUUID() },
+      ip: null,
+      userAgent: null,
+      requestId: randomUUID(),
+    });
+    const body = JSON.stringify({ query: DIRECT, variables: { reps: [{ __typename: 'DeliveryRequest', ...rep }], first: MATCH_FIRST } });
+    const [elapsed] = await timed(async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: credential }, body });
+      const json = (await response.json()) as { errors?: unknown[] };
+      if (json.errors) throw new Error(`trips answered errors: ${JSON.stringify(json.errors)}`);
+    });
+    samples.push(elapsed);
+  }
+  return summarize(samples);
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

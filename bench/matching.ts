@@ -1,0 +1,136 @@
+// Matching benchmark: `npx tsx bench/matching.ts [--trips 100000,1000000] [--requests 500] [--variants chosen,origin-departure,separate]`
+// See bench/README.md for what it measures and the figures measured on the project's machine.
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createBenchDatabase, generateTrips } from './generate.js';
+import { benchGateway, type GatewayRun } from './gateway-bench.js';
+import { sampleRequests } from './requests.js';
+import { benchSql, variants, type SqlRun } from './sql-bench.js';
+import { ms, table } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    trips: { type: 'string', default: '100000,1000000' },
+    requests: { type: 'string', default: '500' },
+    warmup: { type: 'string', default: '50' },
+    variants: { type: 'string', default: 'chosen,origin-departure,separate' },
+    seed: { type: 'string', default: '42' },
+    database: { type: 'string', default: 'p2p_bench' },
+    'no-gateway': { type: 'boolean', default: false },
+    'no-explain': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const sizes = args.trips.split(',').map((s) => Number(s.replace(/_/g, '')));
+const requestCount = Number(args.requests);
+const warmup = Number(args.warmup);
+const seed = Number(args.seed);
+const chosenVariants = args.variants.split(',').map((name) => {
+  const v = variants[name];
+  if (!v) throw new Error(`unknown variant ${name}; use ${Object.keys(variants).join(', ')}`);
+  return v;
+});
+
+interface SizeResult {
+  trips: number;
+  upcoming: number;
+  sql: SqlRun[];
+  gateway: GatewayRun | null;
+}
+
+const human = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
+
+function report(r: SizeResult): void {
+  const base = r.sql[0]!.summary;
+  console.log(`\n== ${human(r.trips)} trips (${r.upcoming.toLocaleString('en')} upcoming): matching SQL, ${requestCount} requests, ms`);
+  console.log(
+    table(
+      ['index', 'p50', 'p95', 'p99', 'mean', 'p95 ÷ chosen', 'pages mean', 'pages p95', 'rows', 'load', 'build s'],
+      r.sql.map((s) => [
+        s.variant.label,
+        ms(s.summary.p50),
+        ms(s.summary.p95),
+        ms(s.summary.p99),
+        ms(s.summary.mean),
+        (s.summary.p95 / base.p95).toFixed(2),
+        s.buffers.mean.toFixed(0),
+        String(s.buffers.p95),
+        s.meanResults.toFixed(1),
+        s.load.map((l) => l.toFixed(1)).join('→'),
+        s.buildSeconds.toFixed(1),
+      ]),
+    ),
+  );
+  if (r.gateway) {
+    const g = r.gateway;
+    console.log(`\n== ${human(r.trips)} trips: matchingTrips, ${requestCount} requests one at a time, ms (load ${g.load.map((l) => l.toFixed(1)).join('→')})`);
+    console.log(
+      table(
+        ['path', 'p50', 'p95', 'p99', 'mean', 'max'],
+        [
+          ['gateway → stand-in deliveries → trips', ms(g.gateway.p50), ms(g.gateway.p95), ms(g.gateway.p99), ms(g.gateway.mean), ms(g.gateway.max)],
+          ['trips subgraph alone (_entities)', ms(g.subgraph.p50), ms(g.subgraph.p95), ms(g.subgraph.p99), ms(g.subgraph.mean), ms(g.subgraph.max)],
+        ],
+      ),
+    );
+  }
+  if (!args['no-explain']) {
+    for (const s of r.sql) console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS), ${s.variant.label}, busiest request:\n${s.explain}`);
+  }
+}
+
+async function runSize(db: pg.Client, url: string, trips: number): Promise<SizeResult> {
+  process.stdout.write(`\ngenerating ${human(trips)} trips… `);
+  const { seconds, upcoming } = await generateTrips(db, trips, seed);
+  console.log(`${seconds.toFixed(1)} s`);
+  const requests = sampleRequests(requestCount, seed);
+  const sql: SqlRun[] = [];
+  for (const v of chosenVariants) {
+    process.stdout.write(`SQL, ${v.name}… `);
+    sql.push(await benchSql(db, v, requests, warmup));
+    console.log(`p95 ${ms(sql.at(-1)!.summary.p95)} ms`);
+  }
+  let gateway: GatewayRun | null = null;
+  if (!args['no-gateway']) {
+    process.stdout.write('gateway… ');
+    gateway = await benchGateway(url, requests, warmup);
+    console.log(`p95 ${ms(gateway.gateway.p95)} ms`);
+  }
+  return { trips, upcoming, sql, gateway };
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  const url = await createBenchDatabase(ADMIN_URL, args.database);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const { rows } = await db.query<{ v: string }>(`SELECT version() AS v`);
+  console.log(rows[0]!.v);
+  const results: SizeResult[] = [];
+  try {
+    for (const n of sizes) {
+      results.push(await runSize(db, url, n));
+      report(results.at(-1)!);
+    }
+  } finally {
+    await db.end();
+  }
+  console.log('\n== summary (ms)');
+  console.log(
+    table(
+      ['trips', ...chosenVariants.flatMap((v) => [`${v.name} p50`, `${v.name} p95`]), 'gateway p50', 'gateway p95'],
+      results.map((r) => [human(r.trips), ...r.sql.flatMap((s) => [ms(s.summary.p50), ms(s.summary.p95)]), ms(r.gateway?.gateway.p50 ?? NaN), ms(r.gateway?.gateway.p95 ?? NaN)]),
+    ),
+  );
+  if (!args.keep) {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${args.database}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();

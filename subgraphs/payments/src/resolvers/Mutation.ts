@@ -1,0 +1,9 @@
+import { requireViewer } from '@p2p/kit';
+import type { MutationResolvers } from '../generated/graphql.js';
+
+export const Mutation: MutationResolvers = {
+  createPayoutAccount: (_, { country, currency }, ctx) => ctx.payments.payoutAccounts.create(requireViewer(ctx), country, currency),
+  _chargeEscrow: (_, { input }, ctx) => ctx.payments.charges.charge(input),
+  _refundEscrow: (_, { input }, ctx) =>
+    ctx.payments.refunds.refund({ deliveryId: input.deliveryId, amountMinor: input.amountMinor, reason: input.reason }),
+};

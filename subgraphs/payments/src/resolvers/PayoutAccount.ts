@@ -1,0 +1,5 @@
+import type { PayoutAccountResolvers } from '../generated/graphql.js';
+
+export const PayoutAccount: PayoutAccountResolvers = {
+  onboardingUrl: (a) => (a.status === 'PENDING' ? a.onboardingUrl : null),
+};

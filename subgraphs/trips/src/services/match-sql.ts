@@ -1,0 +1,85 @@
+import { Prisma } from '../generated/prisma/client.js';
+import type { Quantities } from './quantities.js';
+import { originDepartureWithin, type Point } from './route-box.js';
+import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
+
+/** Weights of the match score's components; they sum to 1 so the score stays in [0, 1]. */
+export const MATCH_WEIGHTS = { detour: 0.35, timing: 0.2, capacity: 0.1, rating: 0.15, price: 0.2 } as const;
+/** Ratings are shrunk towards 3/5 as if every traveler had 5 extra middling ratings. */
+export const RATING_PRIOR = { mean: 3, count: 5 } as const;
+
+/** What matching needs of a delivery request: the fields trips `@requires` from deliveries. */
+export interface MatchCriteria {
+  customerId: string;
+  pickup: Point;
+  dropoff: Point;
+  pickupFrom: Date;
+  pickupUntil: Date;
+  deliverBy: Date;
+  demand: Quantities;
+  category: string;
+}
+
+export interface MatchQueryOptions {
+  radiusKm: number;
+  first: number;
+}
+
+/**
+ * Trips that can carry the parcel, with their detour (km) and price. The 3-D box (near the
+ * pickup, departing in the window) and the destination's bounding box (from `ST_DWithin`) are
+ * both conditions of the GiST index on (origin_departure, destination), so the table is read for
+ * real candidates only; `ST_DWithin` then decides exactly. Sphere distances
+ * (`use_spheroid => false`): within 0.5 % of the spheroid and cheaper.
+ */
+function candidates(t: TripTables, c: MatchCriteria, radiusKm: number): Prisma.Sql {
+  const pickup = geoPoint(c.pickup.lat, c.pickup.lng);
+  const dropoff = geoPoint(c.dropoff.lat, c.dropoff.lng);
+  const radius = toMetres(radiusKm);
+  const { weightG: g, volumeMl: ml, items: n } = c.demand;
+  const departFrom = new Date(Math.max(c.pickupFrom.getTime(), Date.now()));
+  return Prisma.sql`
+    SELECT t.*, r.average_rating, r.rating_count,
+      greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
+        + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
+      t.base_price_minor + (t.price_per_kg_minor::bigint * ${g}::int + 999) / 1000 AS price_minor
+    FROM ${t.trip} t LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
+    WHERE ${originDepartureWithin('t', c.pickup, radiusKm, departFrom, c.pickupUntil)} AND t.status = 'UPCOMING'
+      AND ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
+      AND ST_DWithin(t.destination, ${dropoff}, ${radius}::float8, false)
+      AND t.departure_at BETWEEN ${c.pickupFrom}::timestamptz AND ${c.pickupUntil}::timestamptz
+      AND t.departure_at > now()
+      AND t.arrival_at <= ${c.deliverBy}::timestamptz
+      AND t.remaining_weight_g >= ${g}::int AND t.remaining_volume_ml >= ${ml}::int AND t.remaining_items >= ${n}::int
+      AND t.accepted_categories @> ARRAY[${c.category}]::text[]
+      AND t.traveler_id <> ${c.customerId}::uuid`;
+}
+
+/** The score's components over the candidates `c` (see the trips README for the formulas). */
+function components(c: MatchCriteria, radiusKm: number): Prisma.Sql {
+  const { weightG: g, volumeMl: ml, items: n } = c.demand;
+  const spanSeconds = Math.max(1, (c.deliverBy.getTime() - c.pickupFrom.getTime()) / 1000);
+  return Prisma.sql`
+    greatest(0, 1 - c.detour_km / ${2 * radiusKm}::float8) AS s_detour,
+    least(1, greatest(0, extract(epoch FROM (${c.deliverBy}::timestamptz - c.arrival_at))::float8 / ${spanSeconds}::float8)) AS s_timing,
+    1 - greatest(${g}::float8 / greatest(c.remaining_weight_g, 1), ${ml}::float8 / greatest(c.remaining_volume_ml, 1),
+      ${n}::float8 / greatest(c.remaining_items, 1)) AS s_capacity,
+    ((coalesce(c.average_rating * c.rating_count, 0) + ${RATING_PRIOR.mean * RATING_PRIOR.count}::float8)
+      / (coalesce(c.rating_count, 0) + ${RATING_PRIOR.count}::float8) - 1) / 4 AS s_rating,
+    coalesce(min(c.price_minor) OVER (PARTITION BY c.currency)::float8 / nullif(c.price_minor, 0), 1) AS s_price`;
+}
+
+/** The matching query: candidates, their scores, the best `first`. Exported so the benchmark runs exactly this SQL. */
+export function matchQuery(t: TripTables, c: MatchCriteria, o: MatchQueryOptions): Prisma.Sql {
+  const w = MATCH_WEIGHTS;
+  return Prisma.sql`
+    WITH candidate AS (${candidates(t, c, o.radiusKm)}),
+    scored AS (SELECT c.*, ${components(c, o.radiusKm)} FROM candidate c)
+    SELECT ${tripSelect('s')}, s.detour_km::float8 AS "detourKm", s.price_minor::int AS "priceMinor",
+      s.s_detour AS detour, s.s_timing AS timing, s.s_capacity AS capacity, s.s_rating AS rating, s.s_price AS price,
+      (${w.detour}::float8 * s.s_detour + ${w.timing}::float8 * s.s_timing + ${w.capacity}::float8 * s.s_capacity
+        + ${w.rating}::float8 * s.s_rating + ${w.price}::float8 * s.s_price) AS score
+    FROM scored s
+    ORDER BY score DESC, s.departure_at, s.id
+    LIMIT ${o.first}::int`;
+}

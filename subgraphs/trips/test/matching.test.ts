@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelTripDocument, CreateDeliveryRequestDocument, CreateTripDocument, MatchingTripsForRequestDocument } from '@p2p/sdk';
+import { startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { LYON, MARSEILLE, PARIS, VERSAILLES, callTrips, deliverEvent, inHours, place, rows, signUp, tripInput, type SignedUp } from './helpers.js';
+
+const MATCHES = `query ($reps: [_Any!]!, $first: Int) {
+  _entities(representations: $reps) {
+    ... on DeliveryRequest {
+      matchingTrips(first: $first) {
+        score detourKm price { amountMinor currency }
+        components { detour timing capacity rating price }
+        trip { id remaining { weightKg } }
+      }
+    }
+  }
+}`;
+
+interface Match {
+  score: number;
+  detourKm: number;
+  price: { amountMinor: number; currency: string };
+  components: Record<'detour' | 'timing' | 'capacity' | 'rating' | 'price', number>;
+  trip: { id: string };
+}
+
+describe('trips: matching trips to a delivery request (DeliveryRequest.matchingTrips)', () => {
+  let platform: Platform;
+  let customer: SignedUp;
+  let travelers: SignedUp[];
+  beforeAll(async () => {
+    platform = await startPlatform();
+    customer = await signUp(platform, ['CUSTOMER', 'TRAVELER']);
+    travelers = await Promise.all([1, 2, 3].map(() => signUp(platform, ['TRAVELER'])));
+  });
+  afterAll(async () => platform?.stop());
+
+  // What the gateway sends for a request: the @requires fields, dates as strings.
+  const representation = () => ({
+    __typename: 'DeliveryRequest',
+    id: randomUUID(),
+    customer: { id: customer.id },
+    pickup: { point: PARIS },
+    dropoff: { point: LYON },
+    pickupFrom: inHours(24),
+    pickupUntil: inHours(72),
+    deliverBy: inHours(96),
+    weightKg: 2,
+    volumeL: 5,
+    quantity: 1,
+    category: 'DOCUMENTS',
+  });
+  const matches = async (rep: object, as: { viewerId?: string | null; service?: string }, first = 10) => {
+    const result = await callTrips<{ _entities: { matchingTrips: Match[] }[] }>(platform, MATCHES, { reps: [rep], first }, as);
+    return { list: result.data?._entities[0]?.matchingTrips ?? null, errors: result.errors };
+  };
+  const publish = async (by: SignedUp, overrides: Parameters<typeof tripInput>[0]) =>
+    (await by.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip.id;
+  const at = (h: number, hours = 3) => ({ departureAt: inHours(h), arrivalAt: inHours(h + hours) });
+
+  it('returns the fitting trips best first, with score, components, detour and price', async () => {
+    const [t1, t2, t3] = travelers as [SignedUp, SignedUp, SignedUp];
+    const best = await publish(t1, { ...at(30), basePrice: { amountMinor: 400, currency: 'EUR' } });
+    const detour = await publish(t2, { ...at(60, 10), origin: place(VERSAILLES, 'Versailles'), basePrice: { amountMinor: 900, currency: 'EUR' } });
+    const excluded = [
+      await publish(t3, at(80)), // departs after the pickup window
+      await publish(t3, at(10)), // departs before it
+      await publish(t3, { ...at(30), destination: place(MARSEILLE, 'Marseille') }),
+      await publish(t3, { ...at(30), capacity: { weightKg: 1, volumeL: 40, items: 5 } }),
+      await publish(t3, { ...at(30), acceptedCategories: ['CLOTHING'] }),
+      await publish(t3, { ...at(70, 30) }), // arrives after deliverBy
+      await publish(customer, at(30)), // the customer's own trip
+    ];
+    const cancelled = await publish(t3, at(30));
+    await t3.client.run(CancelTripDocument, { id: cancelled });
+
+    const { list, errors } = await matches(representation(), { viewerId: customer.id });
+    expect(errors).toEqual([]);
+    expect(list!.map((m) => m.trip.id)).toEqual([best, detour]);
+    const [first, second] = list as [Match, Match];
+    expect(first.score).toBeGreaterThan(second.score);
+    for (const m of list!) {
+      expect(m.score).toBeGreaterThanOrEqual(0);
+      expect(m.score).toBeLessThanOrEqual(1);
+      for (const c of Object.values(m.components)) expect(c >= 0 && c <= 1).toBe(true);
+    }
+    // 2 kg at 250/kg: 400 + 500 and 900 + 500; the cheaper one scores 1 on price.
+    expect(first.price).toEqual({ amountMinor: 900, currency: 'EUR' });
+    expect(second.price).toEqual({ amountMinor: 1400, currency: 'EUR' });
+    expect(first.components.price).toBe(1);
+    expect(second.components.price).toBeCloseTo(900 / 1400, 6);
+    expect(first.detourKm).toBeLessThan(0.01);
+    // Versailles → Paris → Lyon → Lyon versus Versailles → Lyon: about 17 km there and a little less saved.
+    expect(second.detourKm).toBeGreaterThan(5);
+    expect(second.detourKm).toBeLessThan(40);
+    expect(first.components.rating).toBe(0.5);
+    // The tightest dimension counts: 2 of 10 kg, 5 of 40 L, 1 of 5 items.
+    expect(first.components.capacity).toBeCloseTo(1 - Math.max(2 / 10, 5 / 40, 1 / 5), 6);
+    expect(excluded).toHaveLength(7);
+    expect((await matches(representation(), { viewerId: customer.id }, 1)).list!.map((m) => m.trip.id)).toEqual([best]);
+  });
+
+  it("shows matches to the request's customer only", async () => {
+    const stranger = travelers[0]!;
+    const forbidden = await matches(representation(), { viewerId: stranger.id });
+    expect(forbidden.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await matches(representation(), { viewerId: null });
+    expect(anonymous.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const service = await matches(representation(), { service: 'notifications' });
+    expect(service.errors).toEqual([]);
+    const viaGateway = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: MATCHES, variables: { reps: [representation()] } }),
+    });
+    expect(((await viaGateway.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('ranks with the traveler ratings it learns from user.rating_changed, newest figures winning', async () => {
+    const [t1, t2] = travelers as [SignedUp, SignedUp];
+    const rep = { ...representation(), pickup: { point: LYON }, dropoff: { point: MARSEILLE } };
+    const plain = await publish(t1, { ...at(30), origin: place(LYON, 'Lyon'), destination: place(MARSEILLE, 'Marseille') });
+    const starred = await publish(t2, { ...at(30), origin: place(LYON, 'Lyon'), destination: place(MARSEILLE, 'Marseille') });
+    const before = (await matches(rep, { viewerId: customer.id })).list!;
+    expect(before.map((m) => m.components.rating)).toEqual([0.5, 0.5]);
+
+    const rated = await deliverEvent(platform, 'user.rating_changed', { userId: t2.id, averageRating: 5, ratingCount: 95 });
+    const stale = await deliverEvent(platform, 'user.rating_changed', { userId: t2.id, averageRating: 1, ratingCount: 3 }, { occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
+    await waitFor(async () => (await rows(platform, 'SELECT 1 FROM trips.processed_event WHERE event_id = ANY($1::uuid[])', [[rated, stale]])).length === 2, 10_000, 'ratings processed');
+
+    const after = (await matches(rep, { viewerId: customer.id })).list!;
+    expect(after.map((m) => m.trip.id)).toEqual([starred, plain]);
+    // (5 × 95 + 3 × 5) / 100 = 4.9 → (4.9 − 1) / 4
+    expect(after[0]!.components.rating).toBeCloseTo(0.975, 6);
+    expect(after[1]!.components.rating).toBe(0.5);
+  });
+
+  it('answers through the gateway for a request deliveries owns (@requires end to end)', async () => {
+    const [t1] = travelers as [SignedUp];
+    const to = { lat: 43.6047, lng: 1.4442 }; // Toulouse: a route no other test here uses
+    const trip = await publish(t1, { ...at(30), destination: place(to, 'Toulouse'), acceptedCategories: ['BOOKS'] });
+    const { createDeliveryRequest: request } = await customer.client.run(CreateDeliveryRequestDocument, {
+      input: {
+        title: 'Box of books',
+        category: 'BOOKS',
+        weightKg: 2,
+        dimensions: { lengthCm: 30, widthCm: 20, heightCm: 10 },
+        declaredValue: { amountMinor: 6000, currency: 'EUR' },
+        quantity: 1,
+        pickup: { ...place(PARIS, 'Paris') },
+        pickupContact: { name: 'Ada', phone: '+33612345678' },
+        dropoff: { ...place(to, 'Toulouse') },
+        dropoffContact: { name: 'Grace', phone: '+33698765432' },
+        pickupFrom: inHours(24),
+        pickupUntil: inHours(72),
+        deliverBy: inHours(120),
+        maxPrice: { amountMinor: 4000, currency: 'EUR' },
+      },
+    });
+    const { deliveryRequest } = await customer.client.run(MatchingTripsForRequestDocument, { id: request.id, first: 5 });
+    expect(deliveryRequest?.matchingTrips.map((m) => m.trip.id)).toEqual([trip]);
+    expect(deliveryRequest?.matchingTrips[0]).toMatchObject({ price: { amountMinor: 1000, currency: 'EUR' }, trip: { traveler: { id: t1.id } } });
+    const stranger = await travelers[1]!.client.execute(MatchingTripsForRequestDocument, { id: request.id });
+    expect(stranger.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

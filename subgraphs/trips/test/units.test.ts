@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { distanceKm } from '@p2p/kit';
+import { decodeCursor, encodeCursor } from '../src/services/cursor.js';
+import { capacityOf, demandOf, priceMinor, weightGramsOf } from '../src/services/quantities.js';
+import { degreeBox, type Point } from '../src/services/route-box.js';
+
+/** The point `km` away from `from` on bearing `bearingDeg`, on the sphere PostGIS uses. */
+function travel(from: Point, km: number, bearingDeg: number): Point {
+  const r = km / 6371.0088;
+  const [lat1, lng1, b] = [from.lat, from.lng, bearingDeg].map((d) => (d * Math.PI) / 180) as [number, number, number];
+  const lat2 = Math.asin(Math.sin(lat1) * Math.cos(r) + Math.cos(lat1) * Math.sin(r) * Math.cos(b));
+  const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(r) * Math.cos(lat1), Math.cos(r) - Math.sin(lat1) * Math.sin(lat2));
+  const wrap = (d: number) => ((((d * 180) / Math.PI + 540) % 360) - 180);
+  return { lat: (lat2 * 180) / Math.PI, lng: wrap(lng2) };
+}
+
+describe('matching box (the index condition) never misses a trip inside the radius', () => {
+  const centres: Point[] = [
+    { lat: 48.8566, lng: 2.3522 },
+    { lat: 69.6496, lng: 18.956 },
+    { lat: -33.8688, lng: 151.2093 },
+    { lat: 0, lng: 0 },
+    { lat: 64.8378, lng: -147.7164 },
+  ];
+  for (const centre of centres) {
+    it(`holds every point 50 km around (${centre.lat}, ${centre.lng})`, () => {
+      const box = degreeBox(centre, 50);
+      for (let bearing = 0; bearing < 360; bearing += 5) {
+        const p = travel(centre, 49.999, bearing);
+        expect(distanceKm(centre, p)).toBeLessThan(50.01);
+        expect(p.lng >= box.xmin && p.lng <= box.xmax && p.lat >= box.ymin && p.lat <= box.ymax, `bearing ${bearing}`).toBe(true);
+      }
+    });
+  }
+  it('searches every longitude near a pole or across the antimeridian', () => {
+    expect(degreeBox({ lat: 89.9, lng: 10 }, 50)).toMatchObject({ xmin: -180, xmax: 180 });
+    expect(degreeBox({ lat: -16.5, lng: 179.9 }, 50)).toMatchObject({ xmin: -180, xmax: 180 });
+    const paris = degreeBox({ lat: 48.8566, lng: 2.3522 }, 50);
+    expect(paris.xmax - paris.xmin).toBeLessThan(1.4);
+    expect(paris.ymax - paris.ymin).toBeLessThan(0.91);
+  });
+});
+
+describe('quantities and prices', () => {
+  it('stores capacity to the nearest gram and rounds parcel demand up, without float noise', () => {
+    expect(capacityOf('capacity', { weightKg: 12.5, volumeL: 40, items: 4 })).toEqual({ weightG: 12_500, volumeMl: 40_000, items: 4 });
+    expect(demandOf({ weightKg: 1.1, volumeL: 0.0001, items: 1 })).toEqual({ weightG: 1100, volumeMl: 1, items: 1 });
+    expect(() => capacityOf('capacity', { weightKg: 0.0001, volumeL: 1, items: 1 })).toThrow(/more than 0/);
+    expect(() => demandOf({ weightKg: 1, volumeL: 1, items: 1.5 })).toThrow(/whole number/);
+  });
+
+  it('prices a parcel as base + ceil(per kg × weight) in whole minor units', () => {
+    expect(priceMinor(500, 250, weightGramsOf('w', 2.2))).toBe(1050);
+    expect(priceMinor(500, 250, weightGramsOf('w', 0.3333))).toBe(584);
+    expect(priceMinor(0, 999, 1)).toBe(1);
+    expect(priceMinor(100, 0, 5000)).toBe(100);
+  });
+
+  it('round-trips cursors and refuses forged ones', () => {
+    const cursor = { departureAt: new Date('2027-01-02T03:04:05.678Z'), id: '8b5e3a36-9b0e-4f63-8c50-0f7c1f0a9a11' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(decodeCursor(null)).toBeNull();
+    expect(() => decodeCursor(Buffer.from('["x","y"]').toString('base64url'))).toThrow(/Unknown cursor/);
+  });
+});
