@@ -1,8 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { parse } from 'graphql';
-import { Redis } from 'ioredis';
 import { DateTime, INTERNAL_HEADER, closeAll, createLogger, signGatewayCredential, startSubgraphServer, type RunningServer, type SubgraphApp } from '@p2p/kit';
 import { createAuthApp } from '@p2p/auth/src/app.js';
 import { loadAuthConfig } from '@p2p/auth/src/config.js';
@@ -12,20 +10,10 @@ import { createTripsApp } from '@p2p/trips/src/app.js';
 import { loadTripsConfig } from '@p2p/trips/src/config.js';
 import { loadGatewayConfig, startGateway } from '@p2p/gateway';
 import { Client, MatchingTripsForRequestDocument, RegisterDocument } from '@p2p/sdk';
+import { deleteKeysWithPrefix, freePort } from '@p2p/testing';
 import type { MatchCriteria } from '../subgraphs/trips/src/services/matching.js';
 import { summarize, timed, type Summary } from './stats.js';
 import { MATCH_FIRST, MATCH_RADIUS_KM } from './sql-bench.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Deliveries' side of the plan, standing in for the deliveries subgraph: it answers
@@ -134,7 +122,7 @@ async function startBenchPlatform(databaseUrl: string): Promise<BenchPlatform> {
     requests,
     async close() {
       await closeAll([() => gateway.close(), () => standIn.close(), ...apps.map((a) => () => a.close())]);
-      await deleteKeys(env.REDIS_URL!, prefix);
+      await deleteKeysWithPrefix(prefix, env.REDIS_URL!);
     },
   };
 }
@@ -188,18 +176,4 @@ async function benchDirect(env: Record<string, string>, port: number, viewerId: 
     samples.push(elapsed);
   }
   return summarize(samples);
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

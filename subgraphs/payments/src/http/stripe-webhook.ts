@@ -1,20 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import { BodyTooLargeError, MAX_BODY_BYTES, sendJson, type Route } from '@p2p/kit';
+import { BodyTooLargeError, readRawBody, sendJson, type Route } from '@p2p/kit';
 import type { StripeWebhooks } from '../services/webhooks.js';
 
 export const STRIPE_WEBHOOK_PATH = '/webhooks/stripe';
-
-/** The body exactly as sent: the signature covers these bytes, not a re-encoding of them. */
-async function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLargeError(`body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * Stripe's webhook endpoint. Public, like every extra route (Stripe holds no internal
