@@ -44,7 +44,7 @@ export function createAuthApp(config: AuthConfig, options: { workers?: boolean }
     services: ({ redis, outbox, log }) => {
       const box = new SecretBox(config.AUTH_ENCRYPTION_SECRET);
       const hasher = new PasswordHasher({ memoryKib: config.ARGON2_MEMORY_KIB, iterations: config.ARGON2_ITERATIONS });
-      const keys = new SigningKeys(prisma, box, {
+      const keys = new SigningKeys(prisma, box, outbox, {
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,

@@ -66,6 +66,8 @@ describe('sessions, rotation, batching and the registration saga', () => {
     const admin = await login(input.email);
     const { rotateSigningKey } = await platform.client(() => admin.accessToken).run(RotateSigningKeyDocument);
     expect(rotateSigningKey.kid).not.toBe(kidOf(admin.accessToken));
+    const [audit] = await query<{ payload: { actorId: string; action: string } }>(platform.db.url, `SELECT payload FROM auth.outbox_event WHERE topic = 'audit.admin_action' AND aggregate_id = $1`, [rotateSigningKey.kid]);
+    expect(audit!.payload).toMatchObject({ actorId: admin.user.id, action: 'auth.rotate_signing_key' });
     await new Promise((r) => setTimeout(r, 1100)); // the gateway refetches JWKS for an unknown kid at most once a second
     const fresh = await login(input.email);
     expect(kidOf(fresh.accessToken)).toBe(rotateSigningKey.kid);

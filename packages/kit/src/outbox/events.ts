@@ -21,6 +21,8 @@ export interface EventPayloads {
   'auth.password_changed': { userId: string };
   'auth.two_factor_changed': { userId: string; enabled: boolean };
   'auth.sessions_revoked': { userId: string; sessionIds: string[]; reason: string };
+  /** Every action taken with an admin scope; the admin domain keeps them as its audit log. */
+  'audit.admin_action': { actorId: string; sessionId: string; action: string; targetType: string; targetId: string; details: Record<string, unknown> };
   /** Published by users when reviews change a rating; trips keeps it to rank matches. */
   'user.rating_changed': { userId: string; averageRating: number; ratingCount: number };
   'trip.cancelled': { tripId: string; travelerId: string; reason: string | null };
@@ -68,6 +70,7 @@ export const eventConsumers: { readonly [T in Topic]: readonly string[] } = {
   'auth.password_changed': [],
   'auth.two_factor_changed': [],
   'auth.sessions_revoked': [],
+  'audit.admin_action': [],
   'user.rating_changed': ['trips'],
   'trip.cancelled': ['deliveries'],
   'trip.completed': [],

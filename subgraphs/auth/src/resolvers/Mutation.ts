@@ -50,5 +50,5 @@ export const Mutation: MutationResolvers = {
     return true;
   },
   regenerateRecoveryCodes: async (_, { code }, ctx) => ({ codes: await ctx.auth.twoFactor.regenerateRecoveryCodes(requireViewer(ctx).id, code) }),
-  rotateSigningKey: (_, __, ctx) => ctx.auth.keys.rotate(),
+  rotateSigningKey: (_, __, ctx) => ctx.auth.keys.rotate(requireViewer(ctx)),
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
+import type { Outbox } from '@p2p/kit';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { SecretBox } from './crypto.js';
 
@@ -31,6 +32,7 @@ export class SigningKeys {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SecretBox,
+    private readonly outbox: Outbox,
     private readonly opts: { issuer: string; audience: string; accessTtlSeconds: number },
   ) {}
 
@@ -62,12 +64,18 @@ export class SigningKeys {
     return value;
   }
 
-  /** Creates a new signing key and retires the others; they stay in JWKS until their tokens expire. */
-  async rotate(): Promise<{ kid: string; algorithm: string; createdAt: Date }> {
+  /**
+   * Creates a new signing key and retires the others; they stay in JWKS until their tokens
+   * expire. An admin action: it is recorded for the audit log in the same transaction.
+   */
+  async rotate(actor: { id: string; sessionId: string }): Promise<{ kid: string; algorithm: string; createdAt: Date }> {
     const created = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', 'auth.signing_key');
       const row = await tx.signingKey.create({ data: await this.newKeyData() });
-      await tx.signingKey.updateMany({ where: { retiredAt: null, kid: { not: row.kid } }, data: { retiredAt: new Date() } });
+      const retired = await tx.signingKey.updateMany({ where: { retiredAt: null, kid: { not: row.kid } }, data: { retiredAt: new Date() } });
+      await this.outbox.write(tx, 'audit.admin_action', {
+        actorId: actor.id, sessionId: actor.sessionId, action: 'auth.rotate_signing_key', targetType: 'SigningKey', targetId: row.kid, details: { retired: retired.count },
+      }, row.kid);
       return row;
     });
     this.active = null;
