@@ -82,26 +82,36 @@ describe('booking under concurrency and failure', () => {
     },
   );
 
-  it('a booking a crash left mid-way is compensated by recovery and cannot complete late', async () => {
-    const trip = await createTrip(traveler);
-    const request = await createRequest(customer);
-    const o = await offer(traveler, request.id, trip.id, 2000);
-    const before = await counts(platform);
-    let resume!: () => void;
-    const stuck = new Promise<void>((r) => (resume = r));
-    booking.faults = async (at) => {
-      if (at === 'after_charge') await stuck; // the process "hangs" after charging
-    };
-    const pending = customer.client.execute(AcceptOfferDocument, { offerId: o.id });
-    await expect.poll(async () => escrowHeld(platform, (await query<{ delivery_id: string }>(platform.db.url, 'SELECT delivery_id FROM deliveries.booking_saga WHERE offer_id = $1', [o.id]))[0]?.delivery_id ?? '')).toBe(2000);
-    expect(await booking.recoverStale(0)).toBe(1);
-    expect(await remainingKg(platform, trip.id)).toBe(20);
-    resume();
-    const late = await pending;
-    booking.faults = null;
-    expect(late.errors[0]?.extensions?.code).toBe('CONFLICT');
-    expect(await counts(platform)).toEqual(before);
-    const [saga] = await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.booking_saga WHERE offer_id = $1', [o.id]);
-    expect(saga!.status).toBe('COMPENSATED');
-  });
+  it.each<FaultPoint>(['after_claim', 'after_reserve', 'after_charge'])(
+    'a booking a process abandoned %s is compensated by recovery and cannot complete late',
+    async (point) => {
+      const trip = await createTrip(traveler);
+      const request = await createRequest(customer);
+      const o = await offer(traveler, request.id, trip.id, 2000);
+      const before = await counts(platform);
+      let resume!: () => void;
+      let reached!: () => void;
+      const stalled = new Promise<void>((r) => (reached = r));
+      const stuck = new Promise<void>((r) => (resume = r));
+      booking.faults = async (at) => {
+        if (at !== point) return;
+        reached();
+        await stuck; // the process stalls here, past the stale threshold
+      };
+      const pending = customer.client.execute(AcceptOfferDocument, { offerId: o.id });
+      await stalled;
+      expect(await booking.recoverStale(0)).toBe(1);
+      expect(await remainingKg(platform, trip.id)).toBe(20);
+      resume();
+      const late = await pending;
+      booking.faults = null;
+      expect(late.errors[0]?.extensions?.code).toBe('CONFLICT');
+      expect(await counts(platform)).toEqual(before);
+      expect(await remainingKg(platform, trip.id)).toBe(20);
+      const [saga] = await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.booking_saga WHERE offer_id = $1', [o.id]);
+      expect(saga!.status).toBe('COMPENSATED');
+      const { deliveryRequest } = await customer.client.run(DeliveryRequestDocument, { id: request.id });
+      expect(deliveryRequest!.status).toBe('OPEN');
+    },
+  );
 });

@@ -67,6 +67,16 @@ describe('trips: capacity reservations (internal)', () => {
     expect(reuse.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'reservationId' });
   });
 
+  it('a release that arrives before its reservation voids the id: the late reservation takes nothing', async () => {
+    const trip = await newTrip();
+    const input = reserveInput(trip.id, { weightKg: 2 });
+    const early = await callTrips<{ _releaseCapacity: boolean }>(platform, RELEASE, { id: input.reservationId });
+    expect(early.data?._releaseCapacity).toBe(false);
+    const late = await reserve(input);
+    expect(late.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'reservationId' });
+    expect((await remainingOf(trip.id)).w).toBe(10_000);
+  });
+
   it('says why a reservation is refused', async () => {
     const trip = await newTrip({ arrivalAt: inHours(60) });
     const cases: [Record<string, unknown>, string][] = [

@@ -98,9 +98,15 @@ export class Booking {
     return { offer, request: offer.request };
   }
 
-  /** Logs the step before running it: after a crash, compensation knows what may have happened. */
+  /**
+   * Logs the step before running it, so that after a crash compensation knows what may have
+   * happened, and stops if recovery took the saga over meanwhile (a process that stalled past
+   * `SAGA_STALE_AFTER_MS`). A step that still races a compensation is refused by its owner:
+   * trips voids a reservation id released before it was made, payments a charge refunded first.
+   */
   private async step(saga: BookingSaga, name: 'reserve' | 'charge' | 'create', run: () => Promise<void>): Promise<void> {
-    await this.prisma.bookingSaga.update({ where: { id: saga.id }, data: { step: name } });
+    const logged = await this.prisma.bookingSaga.updateMany({ where: { id: saga.id, status: 'RUNNING' }, data: { step: name } });
+    if (logged.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
     saga.step = name;
     await run();
   }

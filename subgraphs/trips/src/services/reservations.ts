@@ -58,12 +58,23 @@ export class Reservations {
     if (taken) return { id: input.reservationId, tripId: input.tripId, travelerId: taken.travelerId, remaining: toCapacity(taken) };
     const existing = await this.prisma.capacityReservation.findUnique({ where: { id: input.reservationId } });
     if (existing) return this.replay(existing, input.tripId, demand);
+    if (await this.isVoided(input.reservationId)) {
+      throw new DomainError(ErrorCode.CONFLICT, 'This reservation was released before it was made; reserve with a new reservationId', { field: 'reservationId' });
+    }
     throw await this.refusal(input, category);
   }
 
+  /** Under the reservation id's lock, so a release voiding the same id runs wholly before or after. */
   private take(input: ReserveInput, d: Quantities, category: string): Promise<TakenRow[]> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockReservationId(tx, input.reservationId);
+      return this.takeStatement(tx, input, d, category);
+    });
+  }
+
+  private takeStatement(db: Db, input: ReserveInput, d: Quantities, category: string): Promise<TakenRow[]> {
     const { trip, reservation } = this.tables;
-    return this.prisma.$queryRaw<TakenRow[]>`
+    return db.$queryRaw<TakenRow[]>`
       WITH taken AS (
         UPDATE ${trip} SET
           remaining_weight_g = remaining_weight_g - ${d.weightG}::int,
@@ -77,6 +88,7 @@ export class Reservations {
           AND remaining_volume_ml >= ${d.volumeMl}::int
           AND remaining_items >= ${d.items}::int
           AND NOT EXISTS (SELECT 1 FROM ${reservation} WHERE id = ${input.reservationId})
+          AND NOT EXISTS (SELECT 1 FROM ${this.tables.voided} WHERE id = ${input.reservationId})
         RETURNING id, traveler_id, remaining_weight_g, remaining_volume_ml, remaining_items
       ), held AS (
         INSERT INTO ${reservation} (id, trip_id, weight_g, volume_ml, items, category)
@@ -118,7 +130,9 @@ export class Reservations {
 
   /**
    * Gives a reservation's capacity back, once: the reservation is marked released and the trip
-   * credited in one statement. True when the reservation exists (now or already released).
+   * credited in one statement. True when the reservation exists (now or already released). An
+   * unknown id is voided, so that a reserve call still in flight cannot take capacity after its
+   * compensation ran; false then.
    */
   async release(reservationId: string, db: Db = this.prisma): Promise<boolean> {
     const { trip, reservation } = this.tables;
@@ -136,9 +150,25 @@ export class Reservations {
       FROM freed f WHERE t.id = f.trip_id
       RETURNING t.id::text AS id`;
     if (credited.length > 0) return true;
-    const known = await db.$queryRaw<unknown[]>`SELECT 1 FROM ${reservation} WHERE id = ${reservationId}`;
-    return known.length > 0;
+    const state = await this.prisma.$transaction(async (tx) => {
+      await lockReservationId(tx, reservationId);
+      const [known] = await tx.$queryRaw<{ released: boolean }[]>`SELECT released_at IS NOT NULL AS released FROM ${reservation} WHERE id = ${reservationId}`;
+      if (known) return known.released ? 'released' : 'live';
+      await tx.$queryRaw`INSERT INTO ${this.tables.voided} (id) VALUES (${reservationId}) ON CONFLICT DO NOTHING RETURNING id`;
+      return 'voided';
+    });
+    // 'live': the reservation committed just before the lock was taken; credit it now.
+    if (state === 'live') return this.release(reservationId, db);
+    return state === 'released';
   }
+
+  private async isVoided(reservationId: string): Promise<boolean> {
+    return (await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM ${this.tables.voided} WHERE id = ${reservationId}`).length > 0;
+  }
+}
+
+async function lockReservationId(tx: Pick<PrismaClient, '$executeRaw'>, reservationId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`trips.reservation:${reservationId}`}))`;
 }
 
 export const remainingOf = (t: Trip): CapacityLike =>

@@ -8,12 +8,13 @@ import { Prisma, type Trip } from '../generated/prisma/client.js';
 export interface TripTables {
   trip: Prisma.Sql;
   reservation: Prisma.Sql;
+  voided: Prisma.Sql;
   rating: Prisma.Sql;
 }
 
 export function tripTables(schema: string): TripTables {
   const table = (name: string) => Prisma.raw(`${ident(schema)}.${ident(name)}`);
-  return { trip: table('trip'), reservation: table('capacity_reservation'), rating: table('traveler_rating') };
+  return { trip: table('trip'), reservation: table('capacity_reservation'), voided: table('voided_reservation'), rating: table('traveler_rating') };
 }
 
 const columns: Record<keyof Trip, string> = {
