@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { parse } from 'graphql';
 import { DateTime, INTERNAL_HEADER, closeAll, createLogger, signGatewayCredential, startSubgraphServer, type RunningServer, type SubgraphApp } from '@p2p/kit';
@@ -65,7 +67,39 @@ async function startStandInDeliveries(port: number, secret: string, requests: Ma
   );
 }
 
+/**
+ * Where the gateway and trips run: `one-process` keeps everything in the benchmark's process
+ * (like the test harness); `processes` runs the gateway and trips each in its own Node process,
+ * as `npm start` and a deployment do, so the load generator, the gateway and trips do not share
+ * one event loop and heap.
+ */
+export type Topology = 'one-process' | 'processes';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+async function spawnService(entry: string, env: Record<string, string>, readyUrl: string): Promise<() => Promise<void>> {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitReady(readyUrl, child);
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
 export interface GatewayRun {
+  topology: Topology;
   /** 1-minute load average before and after the timed runs. */
   load: [number, number];
   gateway: Summary;
@@ -89,7 +123,7 @@ interface BenchPlatform {
  * Like packages/testing's startPlatform, on the bench database: auth, users and trips as HTTP
  * servers (in this process, no workers), the deliveries stand-in, and the real gateway.
  */
-async function startBenchPlatform(databaseUrl: string): Promise<BenchPlatform> {
+async function startBenchPlatform(databaseUrl: string, topology: Topology): Promise<BenchPlatform> {
   const names = ['auth', 'users', 'trips', 'deliveries', 'payments'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
   const prefix = `p2p-bench-${randomBytes(4).toString('hex')}`;
@@ -106,30 +140,43 @@ async function startBenchPlatform(databaseUrl: string): Promise<BenchPlatform> {
     AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
     ...Object.fromEntries(names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`])),
   };
-  const apps: SubgraphApp<unknown>[] = [
-    createAuthApp(loadAuthConfig(env), { workers: false }) as SubgraphApp<unknown>,
-    createUsersApp(loadUsersConfig(env), { workers: false }) as SubgraphApp<unknown>,
-    createTripsApp(loadTripsConfig(env), { workers: false }) as SubgraphApp<unknown>,
-  ];
+  const inProcess = topology === 'one-process' ? ['auth', 'users', 'trips'] : ['auth', 'users'];
+  const factories: Record<string, () => SubgraphApp<unknown>> = {
+    auth: () => createAuthApp(loadAuthConfig(env), { workers: false }) as SubgraphApp<unknown>,
+    users: () => createUsersApp(loadUsersConfig(env), { workers: false }) as SubgraphApp<unknown>,
+    trips: () => createTripsApp(loadTripsConfig(env), { workers: false }) as SubgraphApp<unknown>,
+  };
+  const apps = inProcess.map((n) => factories[n]!());
   for (const app of apps) await app.listen(ports[app.name]!);
   const requests = new Map<string, ReturnType<typeof representationOf>>();
   const standIn = await startStandInDeliveries(ports.deliveries!, env.INTERNAL_JWT_SECRET!, requests);
-  const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
+  const stops: (() => Promise<void>)[] = [];
+  let gatewayUrl: string;
+  if (topology === 'processes') {
+    stops.push(await spawnService('subgraphs/trips/src/main.ts', { ...env, TRIPS_PORT: String(ports.trips) }, `http://127.0.0.1:${ports.trips}/ready`));
+    const gatewayPort = await freePort();
+    stops.push(await spawnService('gateway/src/main.ts', { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' }, `http://127.0.0.1:${gatewayPort}/health`));
+    gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+  } else {
+    const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
+    stops.push(() => gateway.close());
+    gatewayUrl = gateway.url;
+  }
   return {
     env,
-    gatewayUrl: gateway.url,
+    gatewayUrl,
     tripsPort: ports.trips!,
     requests,
     async close() {
-      await closeAll([() => gateway.close(), () => standIn.close(), ...apps.map((a) => () => a.close())]);
+      await closeAll([...stops.reverse(), () => standIn.close(), ...apps.map((a) => () => a.close())]);
       await deleteKeysWithPrefix(prefix, env.REDIS_URL!);
     },
   };
 }
 
 /** Times `matchingTrips` through the gateway for every request, one at a time, after a warm-up. */
-export async function benchGateway(databaseUrl: string, requests: MatchCriteria[], warmup: number): Promise<GatewayRun> {
-  const platform = await startBenchPlatform(databaseUrl);
+export async function benchGateway(databaseUrl: string, requests: MatchCriteria[], warmup: number, topology: Topology): Promise<GatewayRun> {
+  const platform = await startBenchPlatform(databaseUrl, topology);
   try {
     const { register } = await new Client({ url: platform.gatewayUrl }).run(RegisterDocument, {
       input: { email: `bench-${randomUUID()}@example.com`, password: 'Bench-password-42', firstName: 'Bench', lastName: 'Mark', roles: ['CUSTOMER'] },
@@ -151,7 +198,7 @@ export async function benchGateway(databaseUrl: string, requests: MatchCriteria[
     }
     const load: [number, number] = [loadBefore, loadavg()[0]!];
     const subgraph = await benchDirect(platform.env, platform.tripsPort, register.user.id, ids.map((id) => platform.requests.get(id)!));
-    return { load, gateway: summarize(samples), subgraph, meanResults: results / ids.length };
+    return { topology, load, gateway: summarize(samples), subgraph, meanResults: results / ids.length };
   } finally {
     await platform.close();
   }

@@ -38,7 +38,7 @@ interface SizeResult {
   trips: number;
   upcoming: number;
   sql: SqlRun[];
-  gateway: GatewayRun | null;
+  gateways: GatewayRun[];
 }
 
 const human = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
@@ -64,9 +64,8 @@ function report(r: SizeResult): void {
       ]),
     ),
   );
-  if (r.gateway) {
-    const g = r.gateway;
-    console.log(`\n== ${human(r.trips)} trips: matchingTrips, ${requestCount} requests one at a time, ms (load ${g.load.map((l) => l.toFixed(1)).join('→')})`);
+  for (const g of r.gateways) {
+    console.log(`\n== ${human(r.trips)} trips: matchingTrips (${g.topology}), ${requestCount} requests one at a time, ms (load ${g.load.map((l) => l.toFixed(1)).join('→')})`);
     console.log(
       table(
         ['path', 'p50', 'p95', 'p99', 'mean', 'max'],
@@ -93,13 +92,13 @@ async function runSize(db: pg.Client, url: string, trips: number): Promise<SizeR
     sql.push(await benchSql(db, v, requests, warmup));
     console.log(`p95 ${ms(sql.at(-1)!.summary.p95)} ms`);
   }
-  let gateway: GatewayRun | null = null;
-  if (!args['no-gateway']) {
-    process.stdout.write('gateway… ');
-    gateway = await benchGateway(url, requests, warmup);
-    console.log(`p95 ${ms(gateway.gateway.p95)} ms`);
+  const gateways: GatewayRun[] = [];
+  for (const topology of args['no-gateway'] ? [] : (['one-process', 'processes'] as const)) {
+    process.stdout.write(`gateway (${topology})… `);
+    gateways.push(await benchGateway(url, requests, warmup, topology));
+    console.log(`p95 ${ms(gateways.at(-1)!.gateway.p95)} ms`);
   }
-  return { trips, upcoming, sql, gateway };
+  return { trips, upcoming, sql, gateways };
 }
 
 async function main(): Promise<void> {
@@ -121,8 +120,15 @@ async function main(): Promise<void> {
   console.log('\n== summary (ms)');
   console.log(
     table(
-      ['trips', ...chosenVariants.flatMap((v) => [`${v.name} p50`, `${v.name} p95`]), 'gateway p50', 'gateway p95'],
-      results.map((r) => [human(r.trips), ...r.sql.flatMap((s) => [ms(s.summary.p50), ms(s.summary.p95)]), ms(r.gateway?.gateway.p50 ?? NaN), ms(r.gateway?.gateway.p95 ?? NaN)]),
+      ['trips', ...chosenVariants.flatMap((v) => [`${v.name} p50`, `${v.name} p95`]), ...(['one-process', 'processes'] as const).flatMap((t) => [`gateway ${t} p50`, `gateway ${t} p95`])],
+      results.map((r) => [
+        human(r.trips),
+        ...r.sql.flatMap((s) => [ms(s.summary.p50), ms(s.summary.p95)]),
+        ...(['one-process', 'processes'] as const).flatMap((t) => {
+          const g = r.gateways.find((x) => x.topology === t);
+          return [ms(g?.gateway.p50 ?? NaN), ms(g?.gateway.p95 ?? NaN)];
+        }),
+      ]),
     ),
   );
   if (!args.keep) {
