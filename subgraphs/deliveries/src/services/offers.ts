@@ -39,7 +39,11 @@ export class Offers {
     const price = money('price', input.price, { min: 1 });
     if (price.currency !== request.currency) throw mismatch('price', `Offers on this request are in ${request.currency}`);
     if (price.amountMinor > request.maxPriceMinor) throw badInput('price', 'The price is above the customer’s maximum');
-    const trip = await this.remote.tripSummary(input.tripId, requestId);
+    const [trip, blocked] = await Promise.all([
+      this.remote.tripSummary(input.tripId, requestId),
+      this.remote.blockedBetween(request.customerId, travelerId, requestId),
+    ]);
+    if (blocked) throw forbidden('You cannot make offers on this customer’s requests');
     assertTripFits(trip, travelerId, request);
     const expiresAt = offerExpiry(input.expiresAt, request);
     const message = input.message?.trim().slice(0, 1000) || null;

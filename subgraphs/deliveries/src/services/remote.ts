@@ -38,6 +38,7 @@ const RESERVE = /* GraphQL */ `
 const RELEASE = /* GraphQL */ `mutation Release($id: ID!) { _releaseCapacity(reservationId: $id) }`;
 const CHARGE = /* GraphQL */ `
   mutation Charge($input: ChargeEscrowInput!) { _chargeEscrow(input: $input) { id } }`;
+const BLOCKED = /* GraphQL */ `query Blocked($a: ID!, $b: ID!) { _blockedBetween(userId: $a, otherUserId: $b) }`;
 const REFUND = /* GraphQL */ `
   mutation Refund($input: RefundEscrowInput!) { _refundEscrow(input: $input) { id } }`;
 
@@ -49,6 +50,10 @@ export class Remote {
     const data = await this.client.request<{ _tripSummary: TripSummary | null }>('trips', TRIP_SUMMARY, { id }, requestId);
     if (!data._tripSummary) throw new DomainError(ErrorCode.NOT_FOUND, 'Trip not found', { field: 'tripId' });
     return data._tripSummary;
+  }
+
+  async blockedBetween(a: string, b: string, requestId?: string): Promise<boolean> {
+    return (await this.client.request<{ _blockedBetween: boolean }>('users', BLOCKED, { a, b }, requestId))._blockedBetween;
   }
 
   async reserveCapacity(r: Reservation, requestId?: string): Promise<void> {

@@ -5,4 +5,5 @@ import { loadUser } from './User.js';
 export const Query: QueryResolvers = {
   me: (_, __, ctx) => loadUser(ctx, requireViewer(ctx).id),
   user: (_, { id }, ctx) => loadUser(ctx, id),
+  _blockedBetween: (_, { userId, otherUserId }, ctx) => ctx.users.blocks.between(userId, otherUserId),
 };

@@ -25,6 +25,12 @@ export class Blocks {
     return rows.map((r) => r.blockedId);
   }
 
+  /** Whether either of two users blocked the other: they then cannot deal with each other. */
+  async between(a: string, b: string): Promise<boolean> {
+    const row = await this.prisma.block.findFirst({ where: { OR: [{ blockerId: a, blockedId: b }, { blockerId: b, blockedId: a }] }, select: { blockerId: true } });
+    return row !== null;
+  }
+
   /** For a batch of users: which of them the viewer blocked. */
   async blockedAmong(blockerId: string, ids: readonly string[]): Promise<Map<string, boolean>> {
     const rows = await this.prisma.block.findMany({ where: { blockerId, blockedId: { in: [...ids] } }, select: { blockedId: true } });
