@@ -1,11 +1,4 @@
 // Plain Prisma CLI for the payments domain: `npm run prisma -- migrate status --config prisma/payments/prisma.config.ts`.
-import { defineConfig } from 'prisma/config';
+import { domainConfig } from '../domain-config.js';
 
-const url = new URL(process.env.PAYMENTS_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/p2p');
-if (!url.searchParams.has('schema')) url.searchParams.set('schema', 'payments');
-
-export default defineConfig({
-  schema: 'schema.prisma',
-  migrations: { path: 'migrations' },
-  datasource: { url: url.toString() },
-});
+export default domainConfig('payments');
