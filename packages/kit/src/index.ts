@@ -26,3 +26,4 @@ export * from './domain/money.js';
 export * from './domain/geo.js';
 export * from './domain/categories.js';
 export * from './jobs/scheduler.js';
+export * from './domain/pagination.js';

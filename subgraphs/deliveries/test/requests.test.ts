@@ -67,6 +67,8 @@ describe('delivery requests', () => {
     expect(mine.myDeliveryRequests.pageInfo.hasNextPage).toBe(true);
     const page2 = await customer.client.run(MyDeliveryRequestsDocument, { first: 1, after: mine.myDeliveryRequests.pageInfo.endCursor });
     expect(page2.myDeliveryRequests.edges[0]!.node.id).not.toBe(mine.myDeliveryRequests.edges[0]!.node.id);
+    const forged = await customer.client.execute(MyDeliveryRequestsDocument, { first: 1, after: Buffer.from('2027-01-01T00:00:00Z|x').toString('base64url') });
+    expect(forged.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const foreign = await traveler.client.execute(CancelDeliveryRequestDocument, { id: r.id });
     expect(foreign.errors[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await customer.client.run(CancelDeliveryRequestDocument, { id: r.id })).cancelDeliveryRequest.status).toBe('CANCELLED');

@@ -14,6 +14,9 @@ import {
   type Viewer,
 } from '@p2p/kit';
 import { REDIS_URL, query, type Platform } from '@p2p/testing';
+import type { ChargeInput } from '../src/services/charges.js';
+
+export type { ChargeInput };
 
 export interface Answer<T> {
   data: T | null;
@@ -68,14 +71,6 @@ export const REFUND = `mutation Refund($input: RefundEscrowInput!) { _refundEscr
 export const DELIVERY_PAYMENT = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Delivery { id payment { ...PaymentFields } } }
 } ${PAYMENT_FIELDS}`;
-
-export interface ChargeInput {
-  deliveryId: string;
-  customerId: string;
-  travelerId: string;
-  amountMinor: number;
-  currency: string;
-}
 
 export const newCharge = (overrides: Partial<ChargeInput> = {}): ChargeInput => ({
   deliveryId: randomUUID(),

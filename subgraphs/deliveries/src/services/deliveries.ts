@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, forbidden, notFound, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, decodeCursor, forbidden, notFound, pageOf, pageSizeOf, type Outbox } from '@p2p/kit';
 import type { Delivery, DeliveryStatus, PrismaClient } from '../generated/prisma/client.js';
 import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
-import { afterCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
+import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 type Actor = 'CUSTOMER' | 'TRAVELER';
@@ -42,13 +42,13 @@ export class Deliveries {
   }
 
   async listMine(viewerId: string, asTraveler: boolean, status?: DeliveryStatus | null, first?: number | null, after?: string | null) {
-    const limit = pageSize(first);
+    const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.delivery.findMany({
-      where: { ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }), ...(status ? { status } : {}), ...afterCursor(decodeCursor(after)) },
+      where: { ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }), ...(status ? { status } : {}), ...afterCreated(decodeCursor(after)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    return toConnection(rows, limit);
+    return pageOf(rows, limit, (d) => d.createdAt);
   }
 
   history(deliveryId: string) {

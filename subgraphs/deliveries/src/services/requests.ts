@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, notFound, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, decodeCursor, forbidden, notFound, pageOf, pageSizeOf, type Outbox } from '@p2p/kit';
 import type { DeliveryRequest, PrismaClient, RequestStatus } from '../generated/prisma/client.js';
-import { afterCursor, decodeCursor, pageSize, toConnection } from './cursor.js';
+import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
 import { parseCreateRequest, type CreateRequestInput, type RequestLimits } from './request-input.js';
 
 export class Requests {
@@ -57,23 +57,23 @@ export class Requests {
   }
 
   async listMine(customerId: string, status: RequestStatus | null | undefined, first?: number | null, after?: string | null) {
-    const limit = pageSize(first);
+    const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.deliveryRequest.findMany({
-      where: { customerId, ...(status ? { status } : {}), ...afterCursor(decodeCursor(after)) },
+      where: { customerId, ...(status ? { status } : {}), ...afterCreated(decodeCursor(after)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    return toConnection(rows, limit);
+    return pageOf(rows, limit, (r) => r.createdAt);
   }
 
   async listOpen(viewerId: string, first?: number | null, after?: string | null) {
-    const limit = pageSize(first);
+    const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.deliveryRequest.findMany({
-      where: { status: 'OPEN', pickupUntil: { gt: new Date() }, customerId: { not: viewerId }, ...afterCursor(decodeCursor(after)) },
+      where: { status: 'OPEN', pickupUntil: { gt: new Date() }, customerId: { not: viewerId }, ...afterCreated(decodeCursor(after)) },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
-    return toConnection(rows, limit);
+    return pageOf(rows, limit, (r) => r.createdAt);
   }
 
   /** Only an open request can be withdrawn; its live offers are declined with it. */

@@ -1,11 +1,9 @@
-import { badInput, forbidden, geoPoint } from '@p2p/kit';
+import { badInput, forbidden, geoPoint, isUuid, pageSizeOf } from '@p2p/kit';
 import type { PrismaClient, Trip } from '../generated/prisma/client.js';
 import { matchQuery, type MatchCriteria } from './match-sql.js';
-import { isUuid } from './cursor.js';
 import { demandOf } from './quantities.js';
 import type { Point } from './route-box.js';
 import type { TripTables } from './sql.js';
-import { pageSizeOf } from './trip-input.js';
 
 export type { MatchCriteria, Point };
 

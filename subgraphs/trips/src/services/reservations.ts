@@ -1,6 +1,5 @@
-import { DomainError, ErrorCode, badInput, notFound, parcelCategory } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, isUuid, notFound, parcelCategory } from '@p2p/kit';
 import type { CapacityReservation, PrismaClient, Trip } from '../generated/prisma/client.js';
-import { isUuid } from './cursor.js';
 import { demandOf, toCapacity, type CapacityLike, type Quantities } from './quantities.js';
 import type { TripTables } from './sql.js';
 

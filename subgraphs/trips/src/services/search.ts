@@ -1,8 +1,6 @@
-import { badInput, geoPoint as checkedPoint, parcelCategory } from '@p2p/kit';
+import { badInput, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
 import { Prisma, type PrismaClient, type Trip } from '../generated/prisma/client.js';
-import { decodeCursor, pageOf, type Page } from './cursor.js';
 import { demandOf } from './quantities.js';
-import { pageSizeOf } from './trip-input.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
 import { originDepartureWithin, type Point } from './route-box.js';
 
@@ -67,7 +65,7 @@ export class TripSearch {
     if (input.departBefore) where.push(Prisma.sql`t.departure_at <= ${input.departBefore}::timestamptz`);
     if (input.category) where.push(Prisma.sql`t.accepted_categories @> ARRAY[${parcelCategory('category', input.category)}]::text[]`);
     const cursor = decodeCursor(input.after);
-    if (cursor) where.push(Prisma.sql`(t.departure_at, t.id) > (${cursor.departureAt}::timestamptz, ${cursor.id}::uuid)`);
+    if (cursor) where.push(Prisma.sql`(t.departure_at, t.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
     return where;
   }
 
@@ -79,6 +77,6 @@ export class TripSearch {
        WHERE ${Prisma.join(where, ' AND ')}
        ORDER BY t.departure_at, t.id
        LIMIT ${first + 1}::int`;
-    return pageOf(rows, first);
+    return pageOf(rows, first, (t) => t.departureAt);
   }
 }

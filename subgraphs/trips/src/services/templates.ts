@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, notFound } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, isUuid, notFound } from '@p2p/kit';
 import type { PrismaClient, Trip, TripTemplate } from '../generated/prisma/client.js';
-import { isUuid } from './cursor.js';
 import { toCapacity } from './quantities.js';
 import { scheduleOf, shapeColumns, tripShapeOf, type TripShapeInput } from './trip-input.js';
 import type { Trips } from './trips.js';

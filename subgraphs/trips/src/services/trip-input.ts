@@ -125,10 +125,3 @@ export function shapeColumns(shape: TripShape) {
     notes: shape.notes,
   };
 }
-
-/** Page sizes: 1…max, so a client cannot ask for the whole table. */
-export function pageSizeOf(first: number | null | undefined, max: number, fallback = 20): number {
-  const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput('first', `Ask for 1 to ${max} items`);
-  return n;
-}

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, notFound, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, decodeCursor, forbidden, isUuid, notFound, pageOf, pageSizeOf, type Outbox, type Page } from '@p2p/kit';
 import type { Prisma, PrismaClient, Trip, TripStatus } from '../generated/prisma/client.js';
-import { decodeCursor, isUuid, pageOf, type Page } from './cursor.js';
-import { pageSizeOf, scheduleOf, shapeColumns, tripShapeOf, type TripShape, type TripShapeInput } from './trip-input.js';
+import { scheduleOf, shapeColumns, tripShapeOf, type TripShape, type TripShapeInput } from './trip-input.js';
 import { reviseTrip, type TripChanges } from './trip-changes.js';
 import type { TripTables } from './sql.js';
 
@@ -66,10 +65,10 @@ export class Trips {
     const after = decodeCursor(opts.after);
     const where: Prisma.TripWhereInput = { travelerId, ...(opts.status ? { status: opts.status } : {}) };
     if (after) {
-      where.OR = [{ departureAt: { lt: after.departureAt } }, { departureAt: after.departureAt, id: { lt: after.id } }];
+      where.OR = [{ departureAt: { lt: after.at } }, { departureAt: after.at, id: { lt: after.id } }];
     }
     const rows = await this.prisma.trip.findMany({ where, orderBy: [{ departureAt: 'desc' }, { id: 'desc' }], take: first + 1 });
-    return pageOf(rows, first);
+    return pageOf(rows, first, (t) => t.departureAt);
   }
 
   /** Owner only, upcoming trips only; the row is locked so a reservation cannot interleave. */
