@@ -29,8 +29,7 @@ export class Booking {
   ) {}
 
   async accept(customerId: string, offerId: string, requestId?: string): Promise<Delivery> {
-    const saga = await this.claim(customerId, offerId);
-    const { offer, request } = await this.load(saga);
+    const { saga, offer, request } = await this.claim(customerId, offerId);
     try {
       await this.faults?.('after_claim');
       await this.step(saga, 'reserve', () =>
@@ -76,9 +75,9 @@ export class Booking {
   }
 
   /** Step 1: only one acceptance per request gets past here (OPEN → BOOKING). */
-  private async claim(customerId: string, offerId: string): Promise<BookingSaga> {
+  private async claim(customerId: string, offerId: string): Promise<{ saga: BookingSaga; offer: Offer; request: DeliveryRequest }> {
     return this.prisma.$transaction(async (tx) => {
-      const offer = await tx.offer.findUnique({ where: { id: offerId } });
+      const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } });
       if (!offer) throw notFound('Offer');
       if (offer.customerId !== customerId) throw forbidden('Only the request’s customer can accept its offers');
       if (offer.status === 'COUNTERED') throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
@@ -86,16 +85,12 @@ export class Booking {
       assertNotExpired(offer);
       const claimed = await tx.deliveryRequest.updateMany({ where: { id: offer.requestId, status: 'OPEN' }, data: { status: 'BOOKING' } });
       if (claimed.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
-      return tx.bookingSaga.create({
+      const saga = await tx.bookingSaga.create({
         // Fresh ids per attempt: trips and payments refuse to reuse an id whose step was undone.
         data: { id: randomUUID(), offerId, requestId: offer.requestId, deliveryId: randomUUID(), reservationId: randomUUID(), step: 'claim' },
       });
+      return { saga, offer, request: offer.request };
     });
-  }
-
-  private async load(saga: BookingSaga): Promise<{ offer: Offer; request: DeliveryRequest }> {
-    const offer = await this.prisma.offer.findUniqueOrThrow({ where: { id: saga.offerId }, include: { request: true } });
-    return { offer, request: offer.request };
   }
 
   /**
