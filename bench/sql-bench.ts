@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Prisma } from '../subgraphs/trips/src/generated/prisma/client.js';
 import { matchQuery, type MatchCriteria } from '../subgraphs/trips/src/services/match-sql.js';
 import { tripTables } from '../subgraphs/trips/src/services/sql.js';
+import { preparedStatementName } from '@p2p/kit';
 import { summarize, timed, type Summary } from './stats.js';
 
 /**
@@ -22,7 +23,7 @@ const upcoming = `WHERE status = 'UPCOMING'`;
 const btreeGist = 'CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public';
 
 export const variants: Record<string, IndexVariant> = {
-  chosen: { name: 'chosen', label: 'GiST (origin_departure n-D, destination) [migration]', ddl: [] },
+  chosen: { name: 'chosen', label: 'GiST (route_key 5-D cube) [migration]', ddl: [] },
   'origin-departure': {
     name: 'origin-departure',
     label: 'GiST (origin, departure_at) btree_gist',
@@ -48,10 +49,10 @@ export const variants: Record<string, IndexVariant> = {
 export const MATCH_RADIUS_KM = 50;
 export const MATCH_FIRST = 20;
 
-/** The exact SQL the trips subgraph runs for `matchingTrips`, with its parameters. */
-export function matchingStatement(criteria: MatchCriteria): { text: string; values: unknown[] } {
+/** The exact SQL the trips subgraph runs for `matchingTrips`, with its parameters, prepared under the same name. */
+export function matchingStatement(criteria: MatchCriteria): { name?: string; text: string; values: unknown[] } {
   const sql: Prisma.Sql = matchQuery(tripTables('trips'), criteria, { radiusKm: MATCH_RADIUS_KM, first: MATCH_FIRST });
-  return { text: sql.text, values: sql.values };
+  return { name: preparedStatementName({ sql: sql.text }), text: sql.text, values: sql.values };
 }
 
 export interface SqlRun {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AcceptOfferDocument,
-  BlockUserDocument,
-  UnblockUserDocument,
   CounterOfferDocument,
   DeclineOfferDocument,
   MakeOfferDocument,
@@ -52,16 +50,6 @@ describe('offers: who may do what, and bad input', () => {
     await refused(traveler.client, { ...base, tripId: late.id }, 'BAD_USER_INPUT', 'tripId');
     const heavy = await createRequest(customer, { weightKg: 25 });
     await refused(traveler.client, { ...base, requestId: heavy.id }, 'CAPACITY_EXCEEDED');
-  });
-
-  it('a traveler the customer blocked cannot offer on their requests', async () => {
-    const blockedTraveler = await signUp(platform);
-    const trip = await createTrip(blockedTraveler);
-    const request = await createRequest(customer);
-    await customer.client.run(BlockUserDocument, { userId: blockedTraveler.id });
-    await refused(blockedTraveler.client, { requestId: request.id, tripId: trip.id, price: { amountMinor: 2000, currency: 'EUR' } }, 'FORBIDDEN');
-    await customer.client.run(UnblockUserDocument, { userId: blockedTraveler.id });
-    expect((await offer(blockedTraveler, request.id, trip.id, 2000)).status).toBe('PENDING');
   });
 
   it('only the customer accepts, counters or declines; only the traveler withdraws', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, forbidden, notFound, type Logger, type Outbox } from '@p2p/kit';
 import type { BookingSaga, Delivery, DeliveryRequest, Offer, PrismaClient } from '../generated/prisma/client.js';
+import { assertNotBlocked } from './blocks.js';
 import { LIVE, assertNotExpired } from './offers.js';
 import type { Remote } from './remote.js';
 
@@ -29,6 +30,10 @@ export class Booking {
   ) {}
 
   async accept(customerId: string, offerId: string, requestId?: string): Promise<Delivery> {
+    // Checked before anything is claimed, reserved or charged, and outside the claim's
+    // transaction so that no connection waits on users. The claim checks the offer again.
+    const seen = assertAcceptable(await this.prisma.offer.findUnique({ where: { id: offerId } }), customerId);
+    await assertNotBlocked(this.remote, customerId, seen.travelerId, requestId);
     const { saga, offer, request } = await this.claim(customerId, offerId);
     try {
       await this.faults?.('after_claim');
@@ -77,12 +82,7 @@ export class Booking {
   /** Step 1: only one acceptance per request gets past here (OPEN → BOOKING). */
   private async claim(customerId: string, offerId: string): Promise<{ saga: BookingSaga; offer: Offer; request: DeliveryRequest }> {
     return this.prisma.$transaction(async (tx) => {
-      const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } });
-      if (!offer) throw notFound('Offer');
-      if (offer.customerId !== customerId) throw forbidden('Only the request’s customer can accept its offers');
-      if (offer.status === 'COUNTERED') throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
-      if (offer.status !== 'PENDING') throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${offer.status.toLowerCase()} offer cannot be accepted`);
-      assertNotExpired(offer);
+      const offer = assertAcceptable(await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } }), customerId);
       const claimed = await tx.deliveryRequest.updateMany({ where: { id: offer.requestId, status: 'OPEN' }, data: { status: 'BOOKING' } });
       if (claimed.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
       const saga = await tx.bookingSaga.create({
@@ -136,6 +136,16 @@ export class Booking {
       await this.outbox.write(tx, 'offer.closed', { offerId: o.id, requestId: request.id, customerId: request.customerId, travelerId: o.travelerId, status: 'DECLINED' }, o.id);
     }
   }
+}
+
+/** The offer exists, is on the caller's request, and is pending and unexpired. */
+function assertAcceptable<O extends Offer>(offer: O | null, customerId: string): O {
+  if (!offer) throw notFound('Offer');
+  if (offer.customerId !== customerId) throw forbidden('Only the request’s customer can accept its offers');
+  if (offer.status === 'COUNTERED') throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
+  if (offer.status !== 'PENDING') throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${offer.status.toLowerCase()} offer cannot be accepted`);
+  assertNotExpired(offer);
+  return offer;
 }
 
 export const deliveryNumber = (serial: number): string => `DEL-${String(serial).padStart(8, '0')}`;

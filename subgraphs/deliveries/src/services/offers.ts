@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, badInput, forbidden, money, notFound, type Money, type Outbox } from '@p2p/kit';
 import type { DeliveryRequest, Offer, OfferStatus, PrismaClient } from '../generated/prisma/client.js';
+import { assertNotBlocked, userBlocked } from './blocks.js';
 import type { Remote, TripSummary } from './remote.js';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -43,7 +44,7 @@ export class Offers {
       this.remote.tripSummary(input.tripId, requestId),
       this.remote.blockedBetween(request.customerId, travelerId, requestId),
     ]);
-    if (blocked) throw forbidden('You cannot make offers on this customer’s requests');
+    if (blocked) throw userBlocked();
     assertTripFits(trip, travelerId, request);
     const expiresAt = offerExpiry(input.expiresAt, request);
     const message = input.message?.trim().slice(0, 1000) || null;
@@ -59,7 +60,10 @@ export class Offers {
     });
   }
 
-  async counter(customerId: string, offerId: string, rawPrice: Money, message?: string | null): Promise<Offer> {
+  async counter(customerId: string, offerId: string, rawPrice: Money, message?: string | null, requestId?: string): Promise<Offer> {
+    // Asked before the transaction, so no connection is held across the call to users.
+    const { offer: seen } = await this.loadForCustomer(this.prisma, customerId, offerId);
+    await assertNotBlocked(this.remote, customerId, seen.travelerId, requestId);
     return this.prisma.$transaction(async (tx) => {
       const { offer, request } = await this.loadForCustomer(tx, customerId, offerId);
       assertNotExpired(offer);
@@ -122,7 +126,7 @@ export class Offers {
     return this.prisma.offer.findMany({ where: { travelerId, ...(status ? { status } : {}) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
   }
 
-  private async loadForCustomer(tx: Tx, customerId: string, offerId: string) {
+  private async loadForCustomer(tx: Tx | PrismaClient, customerId: string, offerId: string) {
     const offer = await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } });
     if (!offer) throw notFound('Offer');
     if (offer.customerId !== customerId) throw forbidden('This offer is not on your request');

@@ -42,7 +42,7 @@ const BLOCKED = /* GraphQL */ `query Blocked($a: ID!, $b: ID!) { _blockedBetween
 const REFUND = /* GraphQL */ `
   mutation Refund($input: RefundEscrowInput!) { _refundEscrow(input: $input) { id } }`;
 
-/** The internal operations deliveries calls on trips and payments, with a service credential. */
+/** The internal operations deliveries calls on trips, payments and users, with a service credential. */
 export class Remote {
   constructor(private readonly client: ServiceClient) {}
 
@@ -52,8 +52,11 @@ export class Remote {
     return data._tripSummary;
   }
 
+  /** Whether either user blocked the other. Anything but a clear answer is SERVICE_UNAVAILABLE: fail closed. */
   async blockedBetween(a: string, b: string, requestId?: string): Promise<boolean> {
-    return (await this.client.request<{ _blockedBetween: boolean }>('users', BLOCKED, { a, b }, requestId))._blockedBetween;
+    const { _blockedBetween: blocked } = await this.client.request<{ _blockedBetween: unknown }>('users', BLOCKED, { a, b }, requestId);
+    if (typeof blocked !== 'boolean') throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'users gave no answer about blocks');
+    return blocked;
   }
 
   async reserveCapacity(r: Reservation, requestId?: string): Promise<void> {

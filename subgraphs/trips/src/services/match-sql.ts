@@ -1,6 +1,7 @@
+import { PREPARED } from '@p2p/kit';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Quantities } from './quantities.js';
-import { originDepartureWithin, type Point } from './route-box.js';
+import { tripsOnRoute, type Point } from './route-box.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
 
 /** Weights of the match score's components; they sum to 1 so the score stays in [0, 1]. */
@@ -26,10 +27,10 @@ export interface MatchQueryOptions {
 }
 
 /**
- * Trips that can carry the parcel, with their detour (km) and price. The 3-D box (near the
- * pickup, departing in the window) and the destination's bounding box (from `ST_DWithin`) are
- * both conditions of the GiST index on (origin_departure, destination), so the table is read for
- * real candidates only; `ST_DWithin` then decides exactly. Sphere distances
+ * Trips that can carry the parcel, with their detour (km) and price. The 5-D box (leaving near
+ * the pickup, arriving near the drop-off, departing in the window) is answered by the GiST index
+ * on `route_key` (`tripsOnRoute`), so the table is read for real candidates only; `ST_DWithin` then decides
+ * exactly. Sphere distances
  * (`use_spheroid => false`): within 0.5 % of the spheroid and cheaper.
  */
 function candidates(t: TripTables, c: MatchCriteria, radiusKm: number): Prisma.Sql {
@@ -43,9 +44,9 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number): Prisma.S
       greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
         + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
       t.base_price_minor + (t.price_per_kg_minor::bigint * ${g}::int + 999) / 1000 AS price_minor
-    FROM ${t.trip} t LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
-    WHERE ${originDepartureWithin('t', c.pickup, radiusKm, departFrom, c.pickupUntil)} AND t.status = 'UPCOMING'
-      AND ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
+    FROM ${tripsOnRoute(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
+      LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
+    WHERE ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
       AND ST_DWithin(t.destination, ${dropoff}, ${radius}::float8, false)
       AND t.departure_at BETWEEN ${c.pickupFrom}::timestamptz AND ${c.pickupUntil}::timestamptz
       AND t.departure_at > now()
@@ -69,10 +70,13 @@ function components(c: MatchCriteria, radiusKm: number): Prisma.Sql {
     coalesce(min(c.price_minor) OVER (PARTITION BY c.currency)::float8 / nullif(c.price_minor, 0), 1) AS s_price`;
 }
 
-/** The matching query: candidates, their scores, the best `first`. Exported so the benchmark runs exactly this SQL. */
+/**
+ * The matching query: candidates, their scores, the best `first`. A prepared statement (one text
+ * for every request). Exported so the benchmark runs exactly this SQL.
+ */
 export function matchQuery(t: TripTables, c: MatchCriteria, o: MatchQueryOptions): Prisma.Sql {
   const w = MATCH_WEIGHTS;
-  return Prisma.sql`
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH candidate AS (${candidates(t, c, o.radiusKm)}),
     scored AS (SELECT c.*, ${components(c, o.radiusKm)} FROM candidate c)
     SELECT ${tripSelect('s')}, s.detour_km::float8 AS "detourKm", s.price_minor::int AS "priceMinor",

@@ -1,8 +1,8 @@
-import { badInput, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
+import { PREPARED, badInput, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
 import { Prisma, type PrismaClient, type Trip } from '../generated/prisma/client.js';
 import { demandOf } from './quantities.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
-import { originDepartureWithin, type Point } from './route-box.js';
+import { tripsOnRoute, type Point } from './route-box.js';
 
 export interface SearchTripsInput {
   origin: Point;
@@ -44,8 +44,8 @@ export class TripSearch {
     return value;
   }
 
-  /** Each filter is one SQL condition; absent filters add none (so the plan stays the indexed one). */
-  private conditions(input: SearchTripsInput): Prisma.Sql[] {
+  /** The indexed route box to select from, then one SQL condition per filter (absent filters add none). */
+  private conditions(input: SearchTripsInput): { route: Prisma.Sql; where: Prisma.Sql[] } {
     const o = checkedPoint('origin', input.origin.lat, input.origin.lng);
     const d = checkedPoint('destination', input.destination.lat, input.destination.lng);
     const demand = demandOf(
@@ -54,11 +54,11 @@ export class TripSearch {
     );
     const after = input.departAfter && input.departAfter.getTime() > Date.now() ? input.departAfter : new Date();
     const originKm = this.radius('originRadiusKm', input.originRadiusKm);
+    const destinationKm = this.radius('destinationRadiusKm', input.destinationRadiusKm);
+    const route = tripsOnRoute(this.tables.trip, { center: o, radiusKm: originKm }, { center: d, radiusKm: destinationKm }, after, input.departBefore ?? new Date(Date.now() + SEARCH_HORIZON_MS));
     const where = [
-      originDepartureWithin('t', o, originKm, after, input.departBefore ?? new Date(Date.now() + SEARCH_HORIZON_MS)),
-      Prisma.sql`t.status = 'UPCOMING'`,
       Prisma.sql`ST_DWithin(t.origin, ${geoPoint(o.lat, o.lng)}, ${toMetres(originKm)}::float8, false)`,
-      Prisma.sql`ST_DWithin(t.destination, ${geoPoint(d.lat, d.lng)}, ${toMetres(this.radius('destinationRadiusKm', input.destinationRadiusKm))}::float8, false)`,
+      Prisma.sql`ST_DWithin(t.destination, ${geoPoint(d.lat, d.lng)}, ${toMetres(destinationKm)}::float8, false)`,
       Prisma.sql`t.departure_at > ${after}::timestamptz`,
       Prisma.sql`t.remaining_weight_g >= ${demand.weightG}::int AND t.remaining_volume_ml >= ${demand.volumeMl}::int AND t.remaining_items >= ${demand.items}::int`,
     ];
@@ -66,14 +66,15 @@ export class TripSearch {
     if (input.category) where.push(Prisma.sql`t.accepted_categories @> ARRAY[${parcelCategory('category', input.category)}]::text[]`);
     const cursor = decodeCursor(input.after);
     if (cursor) where.push(Prisma.sql`(t.departure_at, t.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
-    return where;
+    return { route, where };
   }
 
   async search(input: SearchTripsInput): Promise<Page<Trip>> {
     const first = pageSizeOf(input.first, this.limits.maxPageSize);
-    const where = this.conditions(input);
-    const rows = await this.prisma.$queryRaw<Trip[]>`
-      SELECT ${tripSelect('t')} FROM ${this.tables.trip} t
+    const { route, where } = this.conditions(input);
+    // Prepared: the optional filters make a handful of texts at most.
+    const rows = await this.prisma.$queryRaw<Trip[]>`${Prisma.raw(PREPARED)}
+      SELECT ${tripSelect('t')} FROM ${route} t
        WHERE ${Prisma.join(where, ' AND ')}
        ORDER BY t.departure_at, t.id
        LIMIT ${first + 1}::int`;
