@@ -63,6 +63,9 @@ const config: CodegenConfig = {
       config: resolverConfig('../context.js#PaymentsContext', {
         Payment: './prisma/client.js#Payment as PaymentRow',
         PayoutAccount: './prisma/client.js#PayoutAccount as PayoutAccountRow',
+        PaymentMethod: '../services/payment-methods.js#PaymentMethodView',
+        CardSetup: '../services/card-setups.js#CardSetupView',
+        PaymentCurrency: '../currencies/rules.js#CurrencyRules',
       }),
     },
     'packages/sdk/src/generated/graphql.ts': {

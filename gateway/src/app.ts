@@ -57,7 +57,7 @@ export async function startGateway({ config, supergraphSdl }: GatewayOptions, po
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new SignedDataSource(config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET),
+    buildService: ({ name, url }) => new SignedDataSource(name, config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
     logger: log,
   });
   const armor = new ApolloArmor({

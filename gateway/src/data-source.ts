@@ -1,6 +1,7 @@
-import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { INTERNAL_HEADER, signGatewayCredential } from '@p2p/kit';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { Agent } from 'undici';
+import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger } from '@p2p/kit';
 import type { GatewayContext } from './context.js';
 
 /** One pooled keep-alive agent for all subgraph traffic. */
@@ -8,25 +9,75 @@ export function createSubgraphAgent(timeoutMs: number): Agent {
   return new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+const unavailable = (subgraph: string) =>
+  new GraphQLError(`${subgraph} is unavailable`, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, subgraph } });
+
 /**
- * Sends each subgraph request over the shared keep-alive agent with the gateway-signed
- * internal credential carrying the viewer; the client's own Authorization never leaves the gateway.
+ * Sends each subgraph fetch of a query plan over the shared keep-alive agent, with the
+ * gateway-signed internal credential carrying the viewer; the client's own Authorization never
+ * leaves the gateway.
+ *
+ * A direct `GraphQLDataSource` on undici's `request` rather than `RemoteGraphQLDataSource` on
+ * `fetch`: that class builds a WHATWG `Request` per fetch only for error reports and goes
+ * through `fetch`'s stream machinery, about 0.4 ms per subgraph call on the project's machine
+ * (bench/README.md). It also answers what subgraphs say: a subgraph's GraphQL errors (with their
+ * codes) reach the plan whatever the HTTP status, and a subgraph that cannot be reached or does
+ * not answer JSON is SERVICE_UNAVAILABLE.
  */
-export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, agent: Agent, private readonly secret: string) {
-    super({
-      url,
-      fetcher: ((input: string, init: object) => undiciFetch(input, { ...init, dispatcher: agent })) as never,
-    });
+export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly origin: string;
+  private readonly path: string;
+
+  constructor(
+    private readonly name: string,
+    url: string,
+    private readonly agent: Agent,
+    private readonly secret: string,
+    private readonly log: Logger,
+  ) {
+    const parsed = new URL(url);
+    this.origin = parsed.origin;
+    this.path = parsed.pathname + parsed.search;
   }
 
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
-    const token = await signGatewayCredential(this.secret, {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const context = options.context as Partial<GatewayContext>;
+    const credential = await signGatewayCredential(this.secret, {
       viewer: context.viewer ?? null,
       ip: context.ip ?? null,
       userAgent: context.userAgent ?? null,
       requestId: context.requestId ?? '',
     });
-    request.http?.headers.set(INTERNAL_HEADER, token);
+    const { query, variables, operationName } = options.request;
+    let status: number;
+    let body: unknown;
+    try {
+      const response = await this.agent.request({
+        origin: this.origin,
+        path: this.path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', [INTERNAL_HEADER]: credential },
+        body: JSON.stringify({ query, variables, operationName }),
+      });
+      status = response.statusCode;
+      const text = await response.body.text();
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch (err) {
+      // The cause (addresses, ports) is for the logs, not for the caller.
+      this.log.warn({ err, subgraph: this.name }, 'subgraph call failed');
+      throw unavailable(this.name);
+    }
+    if (!isGraphQLResponse(body)) {
+      this.log.warn({ subgraph: this.name, status }, 'subgraph answered without a GraphQL response');
+      throw unavailable(this.name);
+    }
+    return body;
   }
+}
+
+function isGraphQLResponse(body: unknown): body is GatewayGraphQLResponse {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  return 'data' in body || Array.isArray((body as { errors?: unknown }).errors);
 }

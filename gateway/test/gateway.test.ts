@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import {
   startSubgraphServer,
   type RunningServer,
 } from '@p2p/kit';
-import { startPlatform, uniqueRedisPrefix, type Platform } from '@p2p/testing';
+import { freePort, startPlatform, uniqueRedisPrefix, type Platform } from '@p2p/testing';
 import { startGateway, loadGatewayConfig, type RunningGateway } from '../src/index.js';
 
 const faultyTypeDefs = parse(/* GraphQL */ `
@@ -95,6 +97,53 @@ describe('gateway error shape', () => {
     const before = connections;
     for (let i = 0; i < 20; i++) await post('{ conflict }');
     expect(connections - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('gateway: subgraphs that cannot answer', () => {
+  const secret = randomBytes(32).toString('hex');
+  const redis = uniqueRedisPrefix();
+  let gateway: RunningGateway;
+  let notGraphQL: Server;
+
+  beforeAll(async () => {
+    // One subgraph whose port nobody listens on, one answering an HTML error page (a proxy's 502).
+    const closedPort = await freePort();
+    notGraphQL = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>Bad gateway at lb-3.internal</html>');
+    });
+    await new Promise<void>((resolve) => notGraphQL.listen(0, '127.0.0.1', resolve));
+    const services = [
+      { name: 'ghost', url: `http://127.0.0.1:${closedPort}/graphql`, typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { ghost: String }') },
+      { name: 'proxy', url: `http://127.0.0.1:${(notGraphQL.address() as AddressInfo).port}/graphql`, typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { proxied: String }') },
+    ];
+    const composed = composeServices(services);
+    if (composed.errors) throw composed.errors[0];
+    const config = loadGatewayConfig({ INTERNAL_JWT_SECRET: secret, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'silent', GATEWAY_HOST: '127.0.0.1' });
+    gateway = await startGateway({ config, supergraphSdl: composed.supergraphSdl }, 0);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await new Promise((resolve) => notGraphQL?.close(resolve));
+    await redis.cleanup();
+  });
+
+  const post = (query: string) =>
+    fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
+      async (r) => (await r.json()) as { data: Record<string, unknown> | null; errors: { message: string; extensions: Record<string, unknown> }[] },
+    );
+
+  it('answers SERVICE_UNAVAILABLE for a subgraph nobody listens on, without its address', async () => {
+    const body = await post('{ ghost }');
+    expect(body.errors[0]).toMatchObject({ message: 'ghost is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+  });
+
+  it('answers SERVICE_UNAVAILABLE for a subgraph answering something other than GraphQL', async () => {
+    const body = await post('{ proxied }');
+    expect(body.errors[0]).toMatchObject({ message: 'proxy is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(JSON.stringify(body)).not.toMatch(/lb-3|html/);
   });
 });
 

@@ -12,9 +12,11 @@ import { startPayoutWorker, type PayoutWorker } from './jobs/payouts.js';
 import { LocalProvider } from './providers/local.js';
 import type { PaymentProvider } from './providers/provider.js';
 import { StripeProvider, createStripeClient } from './providers/stripe.js';
+import { CardSetups } from './services/card-setups.js';
 import { Charges } from './services/charges.js';
 import { Escrow } from './services/escrow.js';
 import { Ledger } from './services/ledger.js';
+import { PaymentMethods } from './services/payment-methods.js';
 import { Payments } from './services/payments.js';
 import { PayoutAccounts } from './services/payout-accounts.js';
 import { Payouts } from './services/payouts.js';
@@ -23,10 +25,12 @@ import { Refunds } from './services/refunds.js';
 import { Settlements } from './services/settlements.js';
 import { Currencies } from './services/validation.js';
 import { StripeWebhooks } from './services/webhooks.js';
+import { CardSetup } from './resolvers/CardSetup.js';
 import { Delivery } from './resolvers/Delivery.js';
 import { DeliveryRequest } from './resolvers/DeliveryRequest.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Payment } from './resolvers/Payment.js';
+import { PaymentCurrency } from './resolvers/PaymentCurrency.js';
 import { PayoutAccount } from './resolvers/PayoutAccount.js';
 import { Query } from './resolvers/Query.js';
 
@@ -34,7 +38,7 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-const resolvers: Resolvers = { DateTime, Query, Mutation, DeliveryRequest, Delivery, Payment, PayoutAccount };
+const resolvers: Resolvers = { DateTime, Query, Mutation, DeliveryRequest, Delivery, Payment, PayoutAccount, CardSetup, PaymentCurrency };
 
 /** How long one provider call may take, its retries and their backoff included. */
 function providerBudgetMs(config: PaymentsConfig): number {
@@ -52,11 +56,16 @@ function buildServices(config: PaymentsConfig, deps: AppDeps<PrismaClient>, stri
   const ledger = new Ledger();
   const escrow = new Escrow(ledger, outbox);
   const payouts = new Payouts(prisma, { provider, ledger, schema, providerBudgetMs: budget, retryBaseSeconds: config.PAYOUT_RETRY_BASE_SECONDS, log });
-  const charges = new Charges(prisma, { provider, escrow, currencies, pricing: config.pricing, providerBudgetMs: budget });
+  const paymentMethods = new PaymentMethods(prisma, { provider });
+  const cardSetups = new CardSetups(prisma, { provider, paymentMethods, log });
+  const charges = new Charges(prisma, { provider, escrow, currencies, pricing: config.pricing, paymentMethods, providerBudgetMs: budget });
   const refunds = new Refunds(prisma, { provider, escrow, charges, providerBudgetMs: budget });
   const payoutAccounts = new PayoutAccounts(prisma, { provider, currencies, payouts });
   return {
     pricing: new Pricing(config.pricing, currencies),
+    currencies,
+    paymentMethods,
+    cardSetups,
     payments: new Payments(prisma),
     charges,
     refunds,
@@ -64,7 +73,7 @@ function buildServices(config: PaymentsConfig, deps: AppDeps<PrismaClient>, stri
     payouts,
     payoutAccounts,
     webhooks: stripe && config.stripe
-      ? new StripeWebhooks(prisma, { stripe, secret: config.stripe.webhookSecret, escrow, payoutAccounts, payouts, log })
+      ? new StripeWebhooks(prisma, { stripe, secret: config.stripe.webhookSecret, escrow, payoutAccounts, payouts, cardSetups, log })
       : null,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { parseCurrencyRules } from './currencies/rules.js';
 
 const minor = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 /** A multiplier or rate given as a decimal (1.25, 0.12); kept as basis points so the formula stays in integers. */
@@ -10,8 +11,12 @@ const shape = {
   ...baseEnv,
   PAYMENTS_PORT: z.coerce.number().int().default(3007),
   PAYMENTS_PROVIDER: z.enum(['local', 'stripe']).default('local'),
-  /** Currencies the platform prices and charges in; each must have two decimals (see the README). */
+  /** Currencies the platform prices and charges in (ISO 4217 codes; see the README for their factors). */
   PAYMENTS_CURRENCIES: z.string().default('EUR,USD,GBP,CHF,CAD,AUD,SEK,NOK,DKK,PLN'),
+  /**
+   * Factors in minor units of the reference currency, EUR. Other currencies derive theirs from
+   * these unless set with a suffix (`PRICING_BASE_FEE_MINOR_JPY=800`): see currencies/rules.ts.
+   */
   PRICING_BASE_FEE_MINOR: minor(500),
   PRICING_PER_KM_MINOR: minor(5),
   PRICING_PER_KG_MINOR: minor(200),
@@ -23,6 +28,9 @@ const shape = {
   /** Platform fee, as a fraction of what the customer pays (0.12 = 12 %), with a floor. */
   PLATFORM_FEE_RATE: basisPoints(0.12, 1),
   PLATFORM_FEE_MIN_MINOR: minor(200),
+  /** Bounds of one charge: the floor is above card networks' minimums, the ceiling a sanity limit. */
+  PAYMENTS_MIN_CHARGE_MINOR: minor(50),
+  PAYMENTS_MAX_CHARGE_MINOR: minor(10_000_000),
   /** How often the payouts worker looks for payouts to send, and its retry backoff. */
   PAYOUT_POLL_MS: z.coerce.number().int().min(10).default(1000),
   PAYOUT_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
@@ -51,19 +59,6 @@ export interface StripeSettings {
   accountType: 'express' | 'custom';
   returnUrl: string;
   refreshUrl: string;
-}
-
-/** Only currencies with two decimals: the pricing factors are minor units of such a currency. */
-function parseCurrencies(raw: string): ReadonlySet<string> {
-  const codes = raw.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-  const known = new Set(Intl.supportedValuesOf('currency'));
-  for (const code of codes) {
-    if (!known.has(code)) throw new ConfigError(`PAYMENTS_CURRENCIES: ${code} is not an ISO 4217 currency`);
-    const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
-    if (digits !== 2) throw new ConfigError(`PAYMENTS_CURRENCIES: ${code} has ${digits} decimals; only two-decimal currencies are supported`);
-  }
-  if (codes.length === 0) throw new ConfigError('PAYMENTS_CURRENCIES: list at least one currency');
-  return new Set(codes);
 }
 
 type Env = ReturnType<typeof parseEnv>;
@@ -96,15 +91,20 @@ export function loadPaymentsConfig(env: Record<string, string | undefined> = pro
     ...config,
     databaseUrl: domainDatabaseUrl('payments', env),
     subgraphUrls: subgraphUrls(env),
-    currencies: parseCurrencies(config.PAYMENTS_CURRENCIES),
-    pricing: Object.freeze({
+    /** Per currency: ISO minor units, step and the factors in its minor units. */
+    currencies: parseCurrencyRules(env, config.PAYMENTS_CURRENCIES, {
       baseFeeMinor: config.PRICING_BASE_FEE_MINOR,
       perKmMinor: config.PRICING_PER_KM_MINOR,
       perKgMinor: config.PRICING_PER_KG_MINOR,
+      platformFeeMinMinor: config.PLATFORM_FEE_MIN_MINOR,
+      minChargeMinor: config.PAYMENTS_MIN_CHARGE_MINOR,
+      maxChargeMinor: config.PAYMENTS_MAX_CHARGE_MINOR,
+    }),
+    /** The rates of the formula, the same in every currency. */
+    pricing: Object.freeze({
       multiplierBps: { STANDARD: config.PRICING_MULTIPLIER_STANDARD, EXPRESS: config.PRICING_MULTIPLIER_EXPRESS, URGENT: config.PRICING_MULTIPLIER_URGENT },
       insuranceBps: config.PRICING_INSURANCE_RATE,
       platformFeeBps: config.PLATFORM_FEE_RATE,
-      platformFeeMinMinor: config.PLATFORM_FEE_MIN_MINOR,
     }),
     stripe: stripeSettings(config),
   });

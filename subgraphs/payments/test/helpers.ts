@@ -137,13 +137,16 @@ export const STRIPE_ENV = {
   PAYOUT_POLL_MS: '50',
 };
 
-/** A customer with a saved card at Stripe (what a card-saving flow would write). */
+/** A customer with a saved default card at Stripe, written straight to the tables (what the card setup flow stores). */
 export async function customerWithCard(platform: Platform, paymentMethod = `pm_${randomBytes(6).toString('hex')}`) {
   const customerId = randomUUID();
-  await query(
-    platform.db.url,
-    `INSERT INTO payments.payment_profile (user_id, provider, provider_customer_id, provider_payment_method_id) VALUES ($1, 'stripe', $2, $3)`,
-    [customerId, `cus_${randomBytes(6).toString('hex')}`, paymentMethod],
+  const methodId = randomUUID();
+  const run = (sql: string, params: unknown[]) => query(platform.db.url, sql, params);
+  await run(`INSERT INTO payments.payment_profile (user_id, provider, provider_customer_id) VALUES ($1, 'stripe', $2)`, [customerId, `cus_${randomBytes(6).toString('hex')}`]);
+  await run(
+    `INSERT INTO payments.payment_method (id, user_id, provider, provider_ref, brand, last4, exp_month, exp_year) VALUES ($1, $2, 'stripe', $3, 'visa', '4242', 12, 2040)`,
+    [methodId, customerId, paymentMethod],
   );
+  await run('UPDATE payments.payment_profile SET default_payment_method_id = $2 WHERE user_id = $1', [customerId, methodId]);
   return { customerId, paymentMethod };
 }

@@ -40,6 +40,9 @@ export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly intents = new Map<string, any>();
   readonly accounts = new Map<string, any>();
+  readonly customers = new Map<string, any>();
+  readonly setupIntents = new Map<string, any>();
+  readonly paymentMethods = new Map<string, any>();
   /** Payment methods whose charges are declined (`card_declined`, `insufficient_funds`). */
   readonly decliningMethods = new Set<string>();
   /** When set, the next requests to this path answer 500 (the outcome stays unknown to the caller). */
@@ -55,6 +58,11 @@ export class FakeStripe {
       status: 200,
       body: { object: 'account_link', url: `https://connect.stripe.test/setup/${p.account}/${newId('link')}`, created: now(), expires_at: now() + 300 },
     }),
+    'POST /v1/customers': (p) => this.created(this.customers, this.object('cus', 'customer', { metadata: p.metadata ?? {}, invoice_settings: { default_payment_method: null } })),
+    'POST /v1/setup_intents': (p) => this.createSetupIntent(p),
+    'GET /v1/setup_intents/:id': (_, id) => this.found(this.setupIntents.get(id ?? '')),
+    'GET /v1/payment_methods/:id': (_, id) => this.found(this.paymentMethods.get(id ?? '')),
+    'POST /v1/payment_methods/:id/detach': (_, id) => this.detach(id ?? ''),
   };
 
   private constructor(private readonly server: Server) {}
@@ -117,8 +125,66 @@ export class FakeStripe {
   private route(method: string, path: string): [Handler | undefined, string | undefined] {
     const exact = this.routes[`${method} ${path}`];
     if (exact) return [exact, undefined];
-    const match = /^(\/v1\/[a-z_]+)\/([A-Za-z0-9_]+)$/.exec(path);
-    return match ? [this.routes[`${method} ${match[1]}/:id`], match[2]] : [undefined, undefined];
+    const match = /^(\/v1\/[a-z_]+)\/([A-Za-z0-9_]+)(\/[a-z_]+)?$/.exec(path);
+    return match ? [this.routes[`${method} ${match[1]}/:id${match[3] ?? ''}`], match[2]] : [undefined, undefined];
+  }
+
+  /**
+   * What the customer's app does with the client secret (Stripe.js `confirmCardSetup`): the card
+   * becomes a PaymentMethod attached to the SetupIntent's customer, or the issuer declines it.
+   * Returns the SetupIntent as the webhook carries it.
+   */
+  confirmSetup(setupIntentId: string, card: { number: string; expMonth: number; expYear: number }, opts: { decline?: string } = {}) {
+    const intent = this.setupIntents.get(setupIntentId);
+    if (!intent) throw new Error(`no SetupIntent ${setupIntentId}`);
+    if (opts.decline) {
+      Object.assign(intent, { status: 'requires_payment_method', last_setup_error: { type: 'card_error', code: 'card_declined', decline_code: opts.decline, message: 'Your card was declined.' } });
+      return structuredClone(intent);
+    }
+    const brand = card.number.startsWith('4') ? 'visa' : /^5[1-5]/.test(card.number) ? 'mastercard' : /^3[47]/.test(card.number) ? 'amex' : 'unknown';
+    const method = this.object('pm', 'payment_method', {
+      type: 'card',
+      customer: intent.customer,
+      billing_details: { name: null, email: null },
+      card: { brand, last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear, funding: 'credit', country: 'FR', fingerprint: newId('fp') },
+    });
+    this.paymentMethods.set(method.id, method);
+    Object.assign(intent, { status: 'succeeded', payment_method: method.id, last_setup_error: null });
+    return structuredClone(intent);
+  }
+
+  private created(map: Map<string, any>, object: any): Reply {
+    map.set(object.id, object);
+    return { status: 200, body: object };
+  }
+
+  private createSetupIntent(p: Record<string, any>): Reply {
+    if (!this.customers.has(p.customer)) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'customer', message: `No such customer: '${p.customer}'` });
+    const id = newId('seti');
+    return this.created(this.setupIntents, {
+      id,
+      object: 'setup_intent',
+      created: now(),
+      livemode: false,
+      client_secret: `${id}_secret_${randomBytes(12).toString('hex')}`,
+      customer: p.customer,
+      usage: p.usage ?? 'off_session',
+      payment_method_types: Object.values(p.allowed_payment_method_types ?? { 0: 'card' }),
+      payment_method: null,
+      status: 'requires_payment_method',
+      last_setup_error: null,
+      metadata: p.metadata ?? {},
+    });
+  }
+
+  private detach(id: string): Reply {
+    const method = this.paymentMethods.get(id);
+    if (!method) return stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such PaymentMethod: '${id}'` });
+    if (!method.customer) {
+      return stripeError(400, { type: 'invalid_request_error', message: 'The payment method you provided is not attached to a customer so detachment is impossible.' });
+    }
+    method.customer = null;
+    return { status: 200, body: method };
   }
 
   private object(prefix: string, object: string, fields: Record<string, unknown>) {
@@ -130,6 +196,11 @@ export class FakeStripe {
   }
 
   private createIntent(p: Record<string, any>): Reply {
+    // A card saved here can only be charged for the customer it is attached to (not once detached).
+    const saved = this.paymentMethods.get(p.payment_method);
+    if (saved && saved.customer !== p.customer) {
+      return stripeError(400, { type: 'invalid_request_error', param: 'payment_method', message: `The provided PaymentMethod ${p.payment_method} does not belong to the Customer ${p.customer}.` });
+    }
     const declined = this.decliningMethods.has(p.payment_method);
     const intent = this.object('pi', 'payment_intent', {
       amount: Number(p.amount),

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, startPlatform, waitFor, type Platform } from '@p2p/testing';
-import { STRIPE_ENV, asViewer, balances, charge, count, customerWithCard, DELIVERY_PAYMENT, newCharge, publish, refund, viewerOf, type ChargeInput } from './helpers.js';
+import {
+  STRIPE_ENV, asViewer, balances, charge, count, customerWithCard, DELIVERY_PAYMENT, newCharge, postWebhook, publish, refund, signedStripeEvent, viewerOf, type ChargeInput,
+} from './helpers.js';
 import { FakeStripe } from './stripe-server.js';
 
 describe('Stripe provider against a local Stripe', () => {
@@ -9,7 +11,7 @@ describe('Stripe provider against a local Stripe', () => {
   let stripe: FakeStripe;
   beforeAll(async () => {
     stripe = await FakeStripe.start();
-    platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url } });
+    platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, PAYMENTS_CURRENCIES: 'EUR,JPY,KWD,ISK' } });
   });
   afterAll(async () => {
     await platform?.stop();
@@ -115,5 +117,27 @@ describe('Stripe provider against a local Stripe', () => {
     const pi = [...stripe.intents.values()].find((p) => p.transfer_group === input.deliveryId);
     expect(transfer).toMatchObject({ idempotencyKey: `payout:${payout.id}`, params: { amount: '8800', currency: 'eur', source_transaction: pi.latest_charge } });
     expect(await balances(platform, id)).toMatchObject({ escrow: 0, platform_fees: -1_200, [`traveler_payable:${travelerId}`]: 0, payouts: -8_800 });
+  });
+
+  it('sends yen, dinars and krónur in Stripe’s smallest units, and reads them back', async () => {
+    const sent = async (currency: string, amountMinor: number) => {
+      const input = await stripeCharge({ currency, amountMinor });
+      const answer = await charge(platform, input);
+      expect(answer.errors).toBeUndefined();
+      const [request] = intentsFor(input.deliveryId);
+      return { input, payment: answer.data!._chargeEscrow, params: request!.params };
+    };
+    expect((await sent('JPY', 5_482)).params).toMatchObject({ amount: '5482', currency: 'jpy' }); // zero-decimal
+    expect((await sent('KWD', 12_930)).params).toMatchObject({ amount: '12930', currency: 'kwd' }); // fils, last digit 0
+    const isk = await sent('ISK', 1_500); // ISO has no decimals; Stripe keeps two
+    expect(isk.params).toMatchObject({ amount: '150000', currency: 'isk' });
+    await refund(platform, { deliveryId: isk.input.deliveryId, amountMinor: 500, reason: 'late' });
+    const refunds = stripe.requestsTo('POST', '/v1/refunds').filter((r) => r.params.metadata?.deliveryId === isk.input.deliveryId);
+    expect(refunds.map((r) => r.params.amount)).toEqual(['50000']);
+    // Stripe reports a further 300 krónur refunded at its dashboard, in its unit.
+    const pi = [...stripe.intents.values()].find((p) => p.transfer_group === isk.input.deliveryId);
+    const event = signedStripeEvent(STRIPE_ENV.STRIPE_WEBHOOK_SECRET, 'charge.refunded', { id: pi.latest_charge, object: 'charge', payment_intent: pi.id, currency: 'isk', amount: 150_000, amount_refunded: 80_000 });
+    expect((await postWebhook(platform, event.payload, event.signature)).status).toBe(200);
+    expect(await balances(platform, isk.payment.id)).toMatchObject({ escrow: -700, refunds: -800 });
   });
 });

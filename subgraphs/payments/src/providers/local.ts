@@ -1,4 +1,4 @@
-import type { ChargeOutcome, PaymentProvider } from './provider.js';
+import type { CardSetupRequest, CardSetupStart, ChargeOutcome, PaymentProvider, SavedCard } from './provider.js';
 
 /**
  * The default provider: no network, every call succeeds at once. Its references are derived from
@@ -32,4 +32,28 @@ export class LocalProvider implements PaymentProvider {
   async createOnboardingLink(): Promise<string> {
     throw new Error('local payout accounts are active at once and need no onboarding');
   }
+
+  async createCustomer(request: { idempotencyKey: string }) {
+    return { customerRef: `local_cus:${request.idempotencyKey}` };
+  }
+
+  /** Saves a Visa test card ending 4242 at once, valid for a few years: no app step, no webhook. */
+  async startCardSetup(request: CardSetupRequest): Promise<CardSetupStart> {
+    const card: SavedCard = {
+      providerRef: `local_pm:${request.idempotencyKey}`,
+      customerRef: request.customerRef,
+      ...LOCAL_TEST_CARD,
+      expYear: new Date().getUTCFullYear() + LOCAL_TEST_CARD_YEARS,
+    };
+    return { status: 'succeeded', providerRef: `local_seti:${request.idempotencyKey}`, card };
+  }
+
+  async retrieveCard(paymentMethodRef: string): Promise<SavedCard> {
+    return { providerRef: paymentMethodRef, customerRef: null, ...LOCAL_TEST_CARD, expYear: new Date().getUTCFullYear() + LOCAL_TEST_CARD_YEARS };
+  }
+
+  async detachCard(): Promise<void> {}
 }
+
+const LOCAL_TEST_CARD = { brand: 'visa', last4: '4242', expMonth: 12 } as const;
+const LOCAL_TEST_CARD_YEARS = 4;

@@ -19,6 +19,39 @@ export interface PaymentProvider {
   createAccount(request: AccountRequest): Promise<{ providerAccountId: string; active: boolean }>;
   /** Where the traveler finishes onboarding; links are single-use, so each request is a new one. */
   createOnboardingLink(request: { idempotencyKey: string; providerAccountId: string }): Promise<string>;
+  /** The customer's record at the provider (Stripe customer), named after our user. */
+  createCustomer(request: { idempotencyKey: string; userId: string }): Promise<{ customerRef: string }>;
+  /**
+   * Starts saving a card for later off-session charges (Stripe: a SetupIntent the customer's app
+   * confirms with its client secret). The local provider saves a test card at once.
+   */
+  startCardSetup(request: CardSetupRequest): Promise<CardSetupStart>;
+  /** A saved card's details, as the provider holds them; null for a payment method that is no card. */
+  retrieveCard(paymentMethodRef: string): Promise<SavedCard | null>;
+  /** The card is detached from its customer and can never be charged again. */
+  detachCard(request: { idempotencyKey: string; paymentMethodRef: string }): Promise<void>;
+}
+
+export interface CardSetupRequest {
+  idempotencyKey: string;
+  setupId: string;
+  userId: string;
+  customerRef: string;
+}
+
+export type CardSetupStart =
+  | { status: 'pending'; providerRef: string; clientSecret: string }
+  | { status: 'succeeded'; providerRef: string; card: SavedCard };
+
+/** What identifies a saved card to a person; the provider keeps the number. */
+export interface SavedCard {
+  providerRef: string;
+  /** The customer it is attached to at the provider; null once detached. */
+  customerRef: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
 }
 
 export interface PaymentSource {

@@ -1,7 +1,10 @@
 import Stripe from 'stripe';
 import { DomainError, ErrorCode } from '@p2p/kit';
 import type { StripeSettings } from '../config.js';
-import type { AccountRequest, ChargeOutcome, ChargeRequest, PaymentProvider, RefundRequest, TransferRequest } from './provider.js';
+import { toStripeAmount } from '../currencies/provider-units.js';
+import type {
+  AccountRequest, CardSetupRequest, CardSetupStart, ChargeOutcome, ChargeRequest, PaymentProvider, RefundRequest, SavedCard, TransferRequest,
+} from './provider.js';
 
 export function createStripeClient(settings: StripeSettings): Stripe {
   return new Stripe(settings.secretKey, {
@@ -19,7 +22,9 @@ export function createStripeClient(settings: StripeSettings): Stripe {
  * Stripe with separate charges and transfers: the customer's saved card is charged off-session
  * when the offer is accepted (the money stays on the platform balance: our escrow), refunds come
  * from that balance, and payouts are transfers to the traveler's connected account sharing the
- * delivery's `transfer_group`.
+ * delivery's `transfer_group`. Cards are saved with SetupIntents for off-session use.
+ *
+ * Amounts go out in Stripe's unit of each currency (toStripeAmount: ISK ×100, MGA ÷100).
  */
 export class StripeProvider implements PaymentProvider {
   readonly name = 'stripe' as const;
@@ -35,7 +40,7 @@ export class StripeProvider implements PaymentProvider {
     try {
       const intent = await this.stripe.paymentIntents.create(
         {
-          amount: request.amountMinor,
+          amount: toStripeAmount(request.currency, request.amountMinor),
           currency: request.currency.toLowerCase(),
           customer: request.source.customerRef,
           payment_method: request.source.paymentMethodRef,
@@ -70,7 +75,7 @@ export class StripeProvider implements PaymentProvider {
       const refund = await this.stripe.refunds.create(
         {
           payment_intent: request.paymentRef,
-          amount: request.amountMinor,
+          amount: toStripeAmount(request.currency, request.amountMinor),
           metadata: { paymentId: request.paymentId, deliveryId: request.deliveryId, refundId: request.refundId },
         },
         { idempotencyKey: request.idempotencyKey },
@@ -88,7 +93,7 @@ export class StripeProvider implements PaymentProvider {
     try {
       const transfer = await this.stripe.transfers.create(
         {
-          amount: request.amountMinor,
+          amount: toStripeAmount(request.currency, request.amountMinor),
           currency: request.currency.toLowerCase(),
           destination: request.destination,
           transfer_group: request.transferGroup,
@@ -129,6 +134,66 @@ export class StripeProvider implements PaymentProvider {
       );
       return link.url;
     } catch (err) {
+      throw providerError(err);
+    }
+  }
+
+  async createCustomer(request: { idempotencyKey: string; userId: string }) {
+    try {
+      const customer = await this.stripe.customers.create({ metadata: { userId: request.userId } }, { idempotencyKey: request.idempotencyKey });
+      return { customerRef: customer.id };
+    } catch (err) {
+      throw providerError(err);
+    }
+  }
+
+  async startCardSetup(request: CardSetupRequest): Promise<CardSetupStart> {
+    try {
+      const intent = await this.stripe.setupIntents.create(
+        {
+          customer: request.customerRef,
+          // Card details (brand, last4, expiry) are what the customer recognises a method by.
+          allowed_payment_method_types: ['card'],
+          usage: 'off_session',
+          metadata: { userId: request.userId, cardSetupId: request.setupId },
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      if (!intent.client_secret) throw new Error(`SetupIntent ${intent.id} came without a client secret`);
+      return { status: 'pending', providerRef: intent.id, clientSecret: intent.client_secret };
+    } catch (err) {
+      throw providerError(err);
+    }
+  }
+
+  async retrieveCard(paymentMethodRef: string): Promise<SavedCard | null> {
+    try {
+      const method = await this.stripe.paymentMethods.retrieve(paymentMethodRef);
+      if (!method.card) return null;
+      const customer = typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? null);
+      const { brand, last4, exp_month: expMonth, exp_year: expYear } = method.card;
+      return { providerRef: method.id, customerRef: customer, brand, last4, expMonth, expYear };
+    } catch (err) {
+      throw providerError(err);
+    }
+  }
+
+  async detachCard(request: { idempotencyKey: string; paymentMethodRef: string }): Promise<void> {
+    try {
+      await this.stripe.paymentMethods.detach(request.paymentMethodRef, {}, { idempotencyKey: request.idempotencyKey });
+    } catch (err) {
+      // Refused: perhaps it is detached already (an earlier call whose answer we lost, or done
+      // at Stripe). Stripe's state decides; then the goal is met.
+      if (!(err instanceof Stripe.errors.StripeInvalidRequestError)) throw providerError(err);
+      if (!(await this.isDetached(request.paymentMethodRef))) throw providerError(err);
+    }
+  }
+
+  private async isDetached(paymentMethodRef: string): Promise<boolean> {
+    try {
+      return (await this.stripe.paymentMethods.retrieve(paymentMethodRef)).customer === null;
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError && err.code === 'resource_missing') return true;
       throw providerError(err);
     }
   }

@@ -3,6 +3,9 @@ import type { MutationResolvers } from '../generated/graphql.js';
 
 export const Mutation: MutationResolvers = {
   createPayoutAccount: (_, { country, currency }, ctx) => ctx.payments.payoutAccounts.create(requireViewer(ctx), country, currency),
+  startCardSetup: (_, __, ctx) => ctx.payments.cardSetups.start(requireViewer(ctx)),
+  setDefaultPaymentMethod: (_, { id }, ctx) => ctx.payments.paymentMethods.setDefault(requireViewer(ctx), id),
+  removePaymentMethod: (_, { id }, ctx) => ctx.payments.paymentMethods.remove(requireViewer(ctx), id),
   _chargeEscrow: (_, { input }, ctx) => ctx.payments.charges.charge(input),
   _refundEscrow: (_, { input }, ctx) =>
     ctx.payments.refunds.refund({ deliveryId: input.deliveryId, amountMinor: input.amountMinor, reason: input.reason }),

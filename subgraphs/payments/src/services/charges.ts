@@ -5,9 +5,10 @@ import type { PricingConfig } from '../config.js';
 import type { ChargeOutcome, PaymentProvider, PaymentSource } from '../providers/provider.js';
 import type { Escrow } from './escrow.js';
 import type { Db } from './ledger.js';
+import type { PaymentMethods } from './payment-methods.js';
 import { lockDelivery, providerTransaction } from './locks.js';
 import { platformFeeOf } from './pricing.js';
-import { MAX_CHARGE_MINOR, requiredText, type Currencies } from './validation.js';
+import { requiredText, type Currencies } from './validation.js';
 
 export interface ChargeInput {
   deliveryId: string;
@@ -22,6 +23,8 @@ export interface ChargeDeps {
   escrow: Escrow;
   currencies: Currencies;
   pricing: PricingConfig;
+  /** Where the customer's default card is found. */
+  paymentMethods: PaymentMethods;
   /** How long one provider call may take, retries included. */
   providerBudgetMs: number;
 }
@@ -119,23 +122,24 @@ export class Charges {
     return { payment: failed, failure: declined(outcome.code, `The payment was declined: ${outcome.message}`) };
   }
 
+  /** The customer's default card; checked before anything is written. */
   private async sourceOf(customerId: string): Promise<PaymentSource | null> {
     if (!this.deps.provider.needsPaymentSource) return null;
-    const profile = await this.prisma.paymentProfile.findUnique({ where: { userId: customerId } });
-    if (!profile) throw declined(null, 'The customer has no saved payment method');
-    return { customerRef: profile.providerCustomerId, paymentMethodRef: profile.providerPaymentMethodId };
+    const source = await this.deps.paymentMethods.sourceOf(customerId);
+    if (!source) throw declined(null, 'The customer has no saved payment method');
+    return source;
   }
 
   private validate(input: ChargeInput): ChargeInput & { platformFeeMinor: number } {
     const currency = this.deps.currencies.supported('currency', input.currency);
-    const { amountMinor } = this.deps.currencies.money('amountMinor', { amountMinor: input.amountMinor, currency }, { min: 1, max: MAX_CHARGE_MINOR });
+    const amountMinor = this.deps.currencies.chargeable('amountMinor', input.amountMinor, currency);
     return {
       deliveryId: requiredText('deliveryId', input.deliveryId, 100),
       customerId: requiredText('customerId', input.customerId, 100),
       travelerId: requiredText('travelerId', input.travelerId, 100),
       amountMinor,
       currency,
-      platformFeeMinor: platformFeeOf(amountMinor, this.deps.pricing),
+      platformFeeMinor: platformFeeOf(amountMinor, this.deps.pricing, this.deps.currencies.rulesOf(currency)),
     };
   }
 }

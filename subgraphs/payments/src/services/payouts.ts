@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ident, type Logger } from '@p2p/kit';
 import type Stripe from 'stripe';
 import type { Payment, Payout, PrismaClient } from '../generated/prisma/client.js';
+import { fromStripeAmount } from '../currencies/provider-units.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import { Account, type Db, type Ledger } from './ledger.js';
 import { providerTransaction } from './locks.js';
@@ -63,14 +64,15 @@ export class Payouts {
   async applyReversal(tx: Db, transfer: Stripe.Transfer): Promise<void> {
     const payout = await tx.payout.findFirst({ where: { providerRef: transfer.id }, include: { payment: true } });
     if (!payout || payout.status !== 'PAID' || transfer.amount_reversed <= 0) return;
+    const reversed = fromStripeAmount(payout.currency, transfer.amount_reversed);
     await this.deps.ledger.post(tx, {
       key: `payout-reversal:${payout.id}`,
       kind: 'PAYOUT_REVERSAL',
       paymentId: payout.paymentId,
       currency: payout.currency,
       lines: [
-        { account: Account.payouts, amountMinor: transfer.amount_reversed },
-        { account: Account.travelerPayable(payout.travelerId), amountMinor: -transfer.amount_reversed },
+        { account: Account.payouts, amountMinor: reversed },
+        { account: Account.travelerPayable(payout.travelerId), amountMinor: -reversed },
       ],
     });
     await tx.payout.update({ where: { id: payout.id }, data: { status: 'REVERSED' } });

@@ -1,5 +1,8 @@
-import { DomainError, ErrorCode, badInput, roundMinor, type Money } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, type Money } from '@p2p/kit';
 import type { PricingConfig } from '../config.js';
+import { formatMoney } from '../currencies/iso-4217.js';
+import { stepOf } from '../currencies/provider-units.js';
+import type { CurrencyRules } from '../currencies/rules.js';
 import type { Currencies } from './validation.js';
 
 export type Urgency = 'STANDARD' | 'EXPRESS' | 'URGENT';
@@ -16,6 +19,7 @@ export interface PriceComponent {
   code: 'base' | 'distance' | 'weight' | 'urgency' | 'insurance' | 'platform_fee';
   label: string;
   amount: Money;
+  formatted: string;
 }
 
 export interface PriceQuote {
@@ -27,28 +31,42 @@ export interface PriceQuote {
 
 const BPS = 10_000;
 
-/** value × bps / 10 000, rounded once with the kit's rule (half away from zero). */
-const applyBps = (value: number, bps: number): number => roundMinor((value * bps) / BPS);
+/**
+ * a × b / c rounded once, half away from zero, to a whole multiple of `step` minor units. Exact
+ * in integers (BigInt): with 32-bit amounts a product can pass 2^53, where doubles lose cents.
+ */
+export function mulDivRound(a: number, b: number, c: number, step = 1): number {
+  const num = BigInt(a) * BigInt(b);
+  const den = BigInt(c) * BigInt(step);
+  const negative = num < 0n !== den < 0n;
+  const [n, d] = [num < 0n ? -num : num, den < 0n ? -den : den];
+  const units = (2n * n + d) / (2n * d);
+  return Number(negative ? -units : units) * step;
+}
 
-/** The platform fee on what a customer pays: a share with a floor, never more than the amount. */
-export function platformFeeOf(amountMinor: number, config: PricingConfig): number {
-  return Math.min(amountMinor, Math.max(config.platformFeeMinMinor, applyBps(amountMinor, config.platformFeeBps)));
+/**
+ * The platform fee on what a customer pays: a share with a floor, never more than the amount,
+ * in whole steps of the currency.
+ */
+export function platformFeeOf(amountMinor: number, rates: Pick<PricingConfig, 'platformFeeBps'>, currency: CurrencyRules): number {
+  const share = mulDivRound(amountMinor, rates.platformFeeBps, BPS, currency.stepMinor);
+  return Math.min(amountMinor, Math.max(currency.factors.platformFeeMinMinor, share));
 }
 
 /**
  * How what is still in (or was released from) an escrow divides between the platform and the
  * traveler: the fee fixed at charge time, scaled by the share not refunded.
  */
-export function splitOfKept(p: { amountMinor: number; platformFeeMinor: number; refundedMinor: number }) {
+export function splitOfKept(p: { amountMinor: number; platformFeeMinor: number; refundedMinor: number; currency: string }) {
   const kept = p.amountMinor - p.refundedMinor;
-  const feeMinor = p.refundedMinor === 0 ? p.platformFeeMinor : roundMinor((p.platformFeeMinor * kept) / p.amountMinor);
+  const feeMinor = p.refundedMinor === 0 ? p.platformFeeMinor : mulDivRound(p.platformFeeMinor, kept, p.amountMinor, stepOf(p.currency));
   return { keptMinor: kept, feeMinor, travelerMinor: kept - feeMinor };
 }
 
 /**
- * The suggested price of a request (see the README for the formula). Integer minor units
- * throughout: distance and weight are taken to the metre and gram, and each component is
- * rounded once.
+ * The suggested price of a request (see the README for the formula), with the factors of its
+ * currency. Integer minor units throughout: distance and weight are taken to the metre and gram,
+ * and each component is rounded once, to a whole step of the currency.
  */
 export class Pricing {
   constructor(
@@ -58,28 +76,32 @@ export class Pricing {
 
   quote(input: QuoteInput): PriceQuote {
     const { currency, metres, grams, declaredMinor } = this.validate(input);
-    const c = this.config;
-    const base = c.baseFeeMinor;
-    const distance = roundMinor((c.perKmMinor * metres) / 1000);
-    const weight = roundMinor((c.perKgMinor * grams) / 1000);
+    const rules = this.currencies.rulesOf(currency);
+    const { factors: f, stepMinor: step } = rules;
+    const base = f.baseFeeMinor;
+    const distance = mulDivRound(f.perKmMinor, metres, 1000, step);
+    const weight = mulDivRound(f.perKgMinor, grams, 1000, step);
     const subtotal = base + distance + weight;
-    const multiplier = c.multiplierBps[input.urgency];
-    const urgency = applyBps(subtotal, multiplier - BPS);
-    const insurance = applyBps(declaredMinor, c.insuranceBps);
+    const multiplier = this.config.multiplierBps[input.urgency];
+    const urgency = mulDivRound(subtotal, multiplier - BPS, BPS, step);
+    const insurance = mulDivRound(declaredMinor, this.config.insuranceBps, BPS, step);
     const total = subtotal + urgency + insurance;
-    const fee = platformFeeOf(total, c);
+    const fee = platformFeeOf(total, this.config, rules);
     const money = (amountMinor: number): Money => ({ amountMinor, currency });
+    const fmt = (amountMinor: number) => formatMoney(amountMinor, currency);
+    const component = (code: PriceComponent['code'], label: string, amountMinor: number): PriceComponent =>
+      ({ code, label, amount: money(amountMinor), formatted: fmt(amountMinor) });
     return {
       total: money(total),
       platformFee: money(fee),
       travelerEarnings: money(total - fee),
       components: [
-        { code: 'base', label: 'Base fee', amount: money(base) },
-        { code: 'distance', label: `Distance (${metres / 1000} km)`, amount: money(distance) },
-        { code: 'weight', label: `Weight (${grams / 1000} kg)`, amount: money(weight) },
-        { code: 'urgency', label: `Urgency ${input.urgency} (×${multiplier / BPS})`, amount: money(urgency) },
-        { code: 'insurance', label: `Insurance (${(c.insuranceBps / 100).toString()} % of the declared value)`, amount: money(insurance) },
-        { code: 'platform_fee', label: 'Platform fee (included in the total)', amount: money(fee) },
+        component('base', 'Base fee', base),
+        component('distance', `Distance (${metres / 1000} km at ${fmt(f.perKmMinor)}/km)`, distance),
+        component('weight', `Weight (${grams / 1000} kg at ${fmt(f.perKgMinor)}/kg)`, weight),
+        component('urgency', `Urgency ${input.urgency} (×${multiplier / BPS})`, urgency),
+        component('insurance', `Insurance (${this.config.insuranceBps / 100} % of the declared value)`, insurance),
+        component('platform_fee', `Platform fee (${this.config.platformFeeBps / 100} %, at least ${fmt(f.platformFeeMinMinor)}; included in the total)`, fee),
       ],
     };
   }

@@ -6,6 +6,9 @@ import type { Charges } from './charges.js';
 import type { Escrow } from './escrow.js';
 import type { Db } from './ledger.js';
 import { lockDelivery, providerTransaction } from './locks.js';
+import { formatMoney } from '../currencies/iso-4217.js';
+import { stepOf } from '../currencies/provider-units.js';
+import { mulDivRound } from './pricing.js';
 import { requiredText } from './validation.js';
 
 export interface RefundInput {
@@ -90,7 +93,7 @@ export class Refunds {
     const reserved = await tx.refund.aggregate({ where: { paymentId: payment.id, status: 'PENDING' }, _sum: { amountMinor: true } });
     const inFlight = reserved._sum.amountMinor ?? 0;
     const held = payment.amountMinor - payment.refundedMinor - inFlight;
-    const wanted = request.amountMinor ?? held;
+    const wanted = request.amountMinor === null ? held : wholeSteps(request.amountMinor, request.capAtHeld, payment.currency);
     const amount = request.capAtHeld ? Math.min(wanted, held) : wanted;
     if (amount > held) throw conflict(`Only ${held} minor units are held; cannot refund ${amount}`, { heldMinor: held });
     if (amount === 0) return inFlight > 0 ? { kind: 'provider' } : { kind: 'done', payment };
@@ -144,6 +147,19 @@ function replay(earlier: Refund, payment: Payment): Plan {
   if (earlier.status === 'SUCCEEDED') return { kind: 'done', payment };
   if (earlier.status === 'PENDING') return { kind: 'provider' };
   throw new DomainError(ErrorCode.PAYMENT_FAILED, 'The payment provider refused this refund');
+}
+
+/**
+ * The amount asked for, in whole steps of the currency (10 fils for KWD…): a policy's figure is
+ * rounded to one, half away from zero; an amount someone typed must be one.
+ */
+function wholeSteps(amountMinor: number, capAtHeld: boolean, currency: string): number {
+  const step = stepOf(currency);
+  if (capAtHeld) return mulDivRound(amountMinor, 1, 1, step);
+  if (amountMinor % step !== 0) {
+    throw badInput('amountMinor', `${currency} amounts move in steps of ${formatMoney(step, currency)}; give a multiple of ${step} minor units`);
+  }
+  return amountMinor;
 }
 
 function validate(input: RefundInput): Request {

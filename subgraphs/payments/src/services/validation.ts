@@ -1,23 +1,51 @@
-import { badInput, currencyCode, money, type Money } from '@p2p/kit';
+import { badInput, currencyCode, isUuid, money, type Money } from '@p2p/kit';
+import { formatMoney } from '../currencies/iso-4217.js';
+import type { CurrencyRules } from '../currencies/rules.js';
 
-/** Largest single charge, in minor units: keeps every product in the fee arithmetic exact in a double. */
-export const MAX_CHARGE_MINOR = 10_000_000;
-
-/** The currencies payments works in (PAYMENTS_CURRENCIES): ISO 4217 codes with two decimals. */
+/** The currencies payments works in (PAYMENTS_CURRENCIES), each with its rules and factors. */
 export class Currencies {
-  constructor(private readonly allowed: ReadonlySet<string>) {}
+  constructor(private readonly rules: ReadonlyMap<string, CurrencyRules>) {}
 
+  list(): CurrencyRules[] {
+    return [...this.rules.values()];
+  }
+
+  /** A supported ISO code, or BAD_USER_INPUT on `field`. */
   supported(field: string, raw: string): string {
     const code = currencyCode(field, raw);
-    if (!this.allowed.has(code)) {
-      throw badInput(field, `Payments are in ${[...this.allowed].join(', ')}; ${code} is not supported`);
+    if (!this.rules.has(code)) {
+      throw badInput(field, `Payments are in ${[...this.rules.keys()].join(', ')}; ${code} is not supported`);
     }
     return code;
+  }
+
+  rulesOf(code: string): CurrencyRules {
+    const rules = this.rules.get(code);
+    if (!rules) throw new Error(`${code} is not a supported currency`);
+    return rules;
   }
 
   money(field: string, raw: Money, opts: { min?: number; max?: number } = {}): Money {
     const value = money(field, raw, opts);
     return { amountMinor: value.amountMinor, currency: this.supported(field, value.currency) };
+  }
+
+  /** An amount one can charge: within the currency's bounds, and a whole number of its steps. */
+  chargeable(field: string, amountMinor: number, currency: string): number {
+    const { factors } = this.rulesOf(currency);
+    if (!Number.isSafeInteger(amountMinor)) throw badInput(field, 'Give the amount as a whole number of minor units');
+    if (amountMinor < factors.minChargeMinor) throw badInput(field, `The amount must be at least ${formatMoney(factors.minChargeMinor, currency)}`);
+    if (amountMinor > factors.maxChargeMinor) throw badInput(field, `The amount must be at most ${formatMoney(factors.maxChargeMinor, currency)}`);
+    return this.whole(field, amountMinor, currency);
+  }
+
+  /** BAD_USER_INPUT unless the amount is a whole number of the currency's steps (10 fils for KWD…). */
+  whole(field: string, amountMinor: number, currency: string): number {
+    const { stepMinor } = this.rulesOf(currency);
+    if (amountMinor % stepMinor !== 0) {
+      throw badInput(field, `${currency} amounts move in steps of ${formatMoney(stepMinor, currency)}; give a multiple of ${stepMinor} minor units`);
+    }
+    return amountMinor;
   }
 }
 
@@ -26,6 +54,13 @@ export function requiredText(field: string, raw: string | null | undefined, max:
   if (value.length === 0) throw badInput(field, 'This field is required');
   if (value.length > max) throw badInput(field, `Use at most ${max} characters`);
   return value;
+}
+
+/** One of our ids (a UUID); anything else is BAD_USER_INPUT rather than a database error. */
+export function uuidOf(field: string, raw: string): string {
+  const value = raw.trim();
+  if (!isUuid(value)) throw badInput(field, 'Unknown id');
+  return value.toLowerCase();
 }
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });

@@ -1,6 +1,9 @@
 import type { Logger } from '@p2p/kit';
 import type Stripe from 'stripe';
 import type { Payment, PrismaClient } from '../generated/prisma/client.js';
+import { fromStripeAmount } from '../currencies/provider-units.js';
+import type { SavedCard } from '../providers/provider.js';
+import type { CardSetups } from './card-setups.js';
 import type { Escrow } from './escrow.js';
 import type { Db } from './ledger.js';
 import { lockDelivery } from './locks.js';
@@ -13,12 +16,21 @@ export type WebhookOutcome = 'processed' | 'duplicate';
  * Applies Stripe's events (already verified by the route). Each event id takes effect once: it
  * is inserted into `webhook_event` in the transaction of its effect, so a replayed event, or one
  * that Stripe sends again after a failure, changes nothing the second time. Effects touch only
- * our database; they reconcile what we may have missed (a crash after the provider acted).
+ * our database; they reconcile what we may have missed (a crash after the provider acted), and
+ * complete card setups (the card's details are read from Stripe before the transaction).
  */
 export class StripeWebhooks {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly deps: { stripe: Stripe; secret: string; escrow: Escrow; payoutAccounts: PayoutAccounts; payouts: Payouts; log: Logger },
+    private readonly deps: {
+      stripe: Stripe;
+      secret: string;
+      escrow: Escrow;
+      payoutAccounts: PayoutAccounts;
+      payouts: Payouts;
+      cardSetups: CardSetups;
+      log: Logger;
+    },
   ) {}
 
   /** The event, when the signature over the raw body is Stripe's (STRIPE_WEBHOOK_SECRET); else null. */
@@ -32,16 +44,23 @@ export class StripeWebhooks {
   }
 
   async handle(event: Stripe.Event): Promise<WebhookOutcome> {
+    if (await this.prisma.webhookEvent.findUnique({ where: { id: event.id } })) return 'duplicate';
+    // What an effect needs from Stripe is read first: no network call holds the transaction open.
+    const card = event.type === 'setup_intent.succeeded' ? await this.deps.cardSetups.cardOf(event.data.object) : null;
     return this.prisma.$transaction(async (tx) => {
       const fresh = await tx.webhookEvent.createMany({ data: [{ id: event.id, provider: 'stripe', type: event.type }], skipDuplicates: true });
       if (fresh.count === 0) return 'duplicate';
-      await this.apply(tx, event);
+      await this.apply(tx, event, card);
       return 'processed';
     }, { timeout: 30_000, maxWait: 10_000 });
   }
 
-  private async apply(tx: Db, event: Stripe.Event): Promise<void> {
+  private async apply(tx: Db, event: Stripe.Event, card: SavedCard | null): Promise<void> {
     switch (event.type) {
+      case 'setup_intent.succeeded':
+        return this.deps.cardSetups.applySucceeded(tx, event.data.object, card);
+      case 'setup_intent.setup_failed':
+        return this.deps.cardSetups.applyFailed(tx, event.data.object);
       case 'payment_intent.succeeded':
         return this.chargeSucceeded(tx, event.data.object);
       case 'payment_intent.payment_failed':
@@ -83,12 +102,13 @@ export class StripeWebhooks {
     if (!found) return;
     await lockDelivery(tx, found.deliveryId);
     let payment = await tx.payment.findUniqueOrThrow({ where: { id: found.id } });
+    const refundedAtStripe = fromStripeAmount(payment.currency, charge.amount_refunded);
     const pending = await tx.refund.findMany({ where: { paymentId: payment.id, status: 'PENDING' }, orderBy: { refundedTotalAfter: 'asc' } });
     for (const refund of pending) {
-      if (payment.refundedMinor + refund.amountMinor > charge.amount_refunded) break;
+      if (payment.refundedMinor + refund.amountMinor > refundedAtStripe) break;
       payment = await this.deps.escrow.refund(tx, payment, refund.amountMinor, { refundId: refund.id, providerRef: null });
     }
-    const unknown = charge.amount_refunded - payment.refundedMinor;
+    const unknown = refundedAtStripe - payment.refundedMinor;
     if (unknown <= 0 || pending.length > 0) return;
     const held = payment.amountMinor - payment.refundedMinor - payment.releasedMinor;
     if (unknown > held) {

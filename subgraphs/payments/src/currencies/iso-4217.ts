@@ -1,0 +1,34 @@
+/**
+ * ISO 4217 minor units: the digits after the decimal point of an amount, so that `amountMinor`
+ * is the amount × 10^minorUnits. Two for most currencies; the exceptions among the codes Intl
+ * knows are listed here (ISO 4217, list one).
+ *
+ * Not Intl's `maximumFractionDigits`: that is CLDR's *display* preference, which drops digits no
+ * longer used in cash — HUF, IDR, COP, PKR, IQD… show none — while ISO 4217 keeps them (2, and 3
+ * for IQD), and so does Stripe, which takes HUF in fillér. Minor units read from Intl would charge
+ * a HUF price at a hundredth of itself. test/currencies.test.ts pins where the two differ.
+ */
+const NON_TWO_DIGIT: Readonly<Record<string, number>> = {
+  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0,
+  PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
+  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+};
+
+/** Codes Intl knows that are units of account, not money anyone pays with. */
+export const NOT_PAYABLE: ReadonlySet<string> = new Set(['XDR', 'XSU']);
+
+export const minorUnitsOf = (code: string): number => NON_TWO_DIGIT[code] ?? 2;
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** An amount for people to read, with the currency's ISO digits: €34.27, ¥800, KWD 1.250, HUF 1,234.00. */
+export function formatMoney(amountMinor: number, currency: string): string {
+  const digits = minorUnitsOf(currency);
+  let format = formatters.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(currency, format);
+  }
+  // Exact for every 32-bit amount: the quotient is the double nearest a number with `digits` decimals.
+  return format.format(amountMinor / 10 ** digits);
+}
