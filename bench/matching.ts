@@ -14,7 +14,7 @@ const { values: args } = parseArgs({
     trips: { type: 'string', default: '100000,1000000' },
     requests: { type: 'string', default: '500' },
     warmup: { type: 'string', default: '50' },
-    variants: { type: 'string', default: 'chosen,origin-departure,separate' },
+    variants: { type: 'string', default: 'chosen,previous,origin-departure,separate' },
     seed: { type: 'string', default: '42' },
     database: { type: 'string', default: 'p2p_bench' },
     'no-gateway': { type: 'boolean', default: false },

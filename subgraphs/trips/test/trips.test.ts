@@ -55,6 +55,7 @@ describe('trips: publish, read, search', () => {
       [{ pricePerKg: { amountMinor: 250, currency: 'GBP' } }, 'CURRENCY_MISMATCH', 'pricePerKg.currency'],
       [{ basePrice: { amountMinor: -5, currency: 'EUR' } }, 'BAD_USER_INPUT', 'basePrice'],
       [{ basePrice: { amountMinor: 5, currency: 'EURO' } }, 'BAD_USER_INPUT', 'basePrice'],
+      [{ basePrice: { amountMinor: 1_005, currency: 'KWD' }, pricePerKg: { amountMinor: 75, currency: 'KWD' } }, 'BAD_USER_INPUT', 'basePrice'], // 10 fils steps
       [{ origin: place({ lat: 91, lng: 0 }, 'Nowhere') }, 'BAD_USER_INPUT', 'origin'],
       [{ destination: place({ lat: 48.8566, lng: 2.3522 }, 'Paris') }, 'BAD_USER_INPUT', 'destination'],
     ];

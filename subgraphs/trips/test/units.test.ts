@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { distanceKm } from '@p2p/kit';
 import { capacityOf, demandOf, priceMinor, weightGramsOf } from '../src/services/quantities.js';
+import { pricingOf } from '../src/services/trip-input.js';
 import { degreeBox, type Point } from '../src/services/route-box.js';
 
 /** The point `km` away from `from` on bearing `bearingDeg`, on the sphere PostGIS uses. */
@@ -53,5 +54,13 @@ describe('quantities and prices', () => {
     expect(priceMinor(500, 250, weightGramsOf('w', 0.3333))).toBe(584);
     expect(priceMinor(0, 999, 1)).toBe(1);
     expect(priceMinor(100, 0, 5000)).toBe(100);
+  });
+
+  it('takes a base price in whole steps of its currency, and a price per kg to the minor unit', () => {
+    const kwd = (amountMinor: number) => ({ amountMinor, currency: 'KWD' });
+    expect(pricingOf(kwd(1_000), kwd(75))).toEqual({ currency: 'KWD', basePriceMinor: 1_000, pricePerKgMinor: 75 });
+    expect(() => pricingOf(kwd(1_005), kwd(75))).toThrow(/KWD amounts move in steps of KWD\u00a00\.010/);
+    // A trip's own base price, stored before the rule, does not stop a change of its rate.
+    expect(pricingOf(kwd(1_005), kwd(80), { storedBase: true })).toMatchObject({ basePriceMinor: 1_005, pricePerKgMinor: 80 });
   });
 });

@@ -1,7 +1,7 @@
 import { PREPARED } from '@p2p/kit';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Quantities } from './quantities.js';
-import { tripsOnRoute, type Point } from './route-box.js';
+import { tripsOnRoute, type Point, type RouteSource } from './route-box.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
 
 /** Weights of the match score's components; they sum to 1 so the score stays in [0, 1]. */
@@ -33,7 +33,7 @@ export interface MatchQueryOptions {
  * exactly. Sphere distances
  * (`use_spheroid => false`): within 0.5 % of the spheroid and cheaper.
  */
-function candidates(t: TripTables, c: MatchCriteria, radiusKm: number): Prisma.Sql {
+function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: RouteSource): Prisma.Sql {
   const pickup = geoPoint(c.pickup.lat, c.pickup.lng);
   const dropoff = geoPoint(c.dropoff.lat, c.dropoff.lng);
   const radius = toMetres(radiusKm);
@@ -44,7 +44,7 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number): Prisma.S
       greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
         + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
       t.base_price_minor + (t.price_per_kg_minor::bigint * ${g}::int + 999) / 1000 AS price_minor
-    FROM ${tripsOnRoute(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
+    FROM ${source(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
       LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
     WHERE ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
       AND ST_DWithin(t.destination, ${dropoff}, ${radius}::float8, false)
@@ -72,12 +72,13 @@ function components(c: MatchCriteria, radiusKm: number): Prisma.Sql {
 
 /**
  * The matching query: candidates, their scores, the best `first`. A prepared statement (one text
- * for every request). Exported so the benchmark runs exactly this SQL.
+ * for every request). Exported so the benchmark runs exactly this SQL; `source` lets it compare
+ * other ways of finding the trips on a route.
  */
-export function matchQuery(t: TripTables, c: MatchCriteria, o: MatchQueryOptions): Prisma.Sql {
+export function matchQuery(t: TripTables, c: MatchCriteria, o: MatchQueryOptions, source: RouteSource = tripsOnRoute): Prisma.Sql {
   const w = MATCH_WEIGHTS;
   return Prisma.sql`${Prisma.raw(PREPARED)}
-    WITH candidate AS (${candidates(t, c, o.radiusKm)}),
+    WITH candidate AS (${candidates(t, c, o.radiusKm, source)}),
     scored AS (SELECT c.*, ${components(c, o.radiusKm)} FROM candidate c)
     SELECT ${tripSelect('s')}, s.detour_km::float8 AS "detourKm", s.price_minor::int AS "priceMinor",
       s.s_detour AS detour, s.s_timing AS timing, s.s_capacity AS capacity, s.s_rating AS rating, s.s_price AS price,

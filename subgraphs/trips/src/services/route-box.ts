@@ -9,7 +9,7 @@ import { Prisma } from '../generated/prisma/client.js';
  */
 const EARTH_RADIUS_KM = 6371.0088;
 /** The key's time axis is in hours (`epoch_hours`); the unit does not shape the tree: the cube GiST splits by volume. */
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 /** Floating-point slack, so rounding never drops a trip right on the circle. */
 const MARGIN = 1.001;
 
@@ -46,6 +46,9 @@ export interface RouteEnd {
   radiusKm: number;
 }
 
+/** Where matching and search read trips on a route from: a subquery standing for the trip table. */
+export type RouteSource = (trip: Prisma.Sql, origin: RouteEnd, destination: RouteEnd, from: Date, until: Date) => Prisma.Sql;
+
 /**
  * Upcoming trips whose route key lies in the 5-D box: a subquery to select from in place of the
  * trip table. PostgreSQL cannot estimate a cube box (it assumes 0.1 % of the table), and with a
@@ -53,9 +56,8 @@ export interface RouteEnd {
  * (traveler_id, departure_at) index; `OFFSET 0` keeps the box a fence, answered by the route
  * index alone, and the caller's exact conditions then run on the few rows it returns.
  */
-export function tripsOnRoute(trip: Prisma.Sql, origin: RouteEnd, destination: RouteEnd, from: Date, until: Date): Prisma.Sql {
-  return Prisma.sql`(SELECT * FROM ${trip} b WHERE ${routeWithin('b', origin, destination, from, until)} AND b.status = 'UPCOMING' OFFSET 0)`;
-}
+export const tripsOnRoute: RouteSource = (trip, origin, destination, from, until) =>
+  Prisma.sql`(SELECT * FROM ${trip} b WHERE ${routeWithin('b', origin, destination, from, until)} AND b.status = 'UPCOMING' OFFSET 0)`;
 
 /** `t.route_key <@ <5-D box>`: the condition the route GiST index answers. */
 export function routeWithin(alias: string, origin: RouteEnd, destination: RouteEnd, from: Date, until: Date): Prisma.Sql {

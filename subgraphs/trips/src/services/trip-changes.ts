@@ -61,7 +61,8 @@ export function reviseTrip(trip: Trip, changes: TripChanges): Prisma.TripUpdateI
   if (changes.basePrice || changes.pricePerKg) {
     // One amount alone must be in the trip's currency; both together may switch it.
     const current = (amountMinor: number): Money => ({ amountMinor, currency: trip.currency });
-    Object.assign(data, pricingOf(changes.basePrice ?? current(trip.basePriceMinor), changes.pricePerKg ?? current(trip.pricePerKgMinor)));
+    const base = changes.basePrice ?? current(trip.basePriceMinor);
+    Object.assign(data, pricingOf(base, changes.pricePerKg ?? current(trip.pricePerKgMinor), { storedBase: !changes.basePrice }));
   }
   if (changes.notes !== undefined) data.notes = notesOf(changes.notes);
   return data;

@@ -55,10 +55,14 @@ export function categoriesOf(field: string, raw: readonly string[]): string[] {
   return [...new Set(raw.map((c) => parcelCategory(field, c)))].sort();
 }
 
-/** Both amounts in minor units of one currency: a trip is priced in a single currency. */
-export function pricingOf(basePrice: Money, pricePerKg: Money): Pricing {
-  const base = money('basePrice', basePrice, { max: MAX_PRICE_MINOR });
-  const perKg = money('pricePerKg', pricePerKg, { max: MAX_PRICE_MINOR });
+/**
+ * Both amounts in minor units of one currency: a trip is priced in a single currency. The base
+ * price is an amount, a whole step of the currency (10 fils for KWD…); the price per kg is a
+ * rate, any minor unit. `storedBase`: the base price is the trip's own, validated when stored.
+ */
+export function pricingOf(basePrice: Money, pricePerKg: Money, { storedBase = false } = {}): Pricing {
+  const base = money('basePrice', basePrice, { max: MAX_PRICE_MINOR, wholeSteps: !storedBase });
+  const perKg = money('pricePerKg', pricePerKg, { max: MAX_PRICE_MINOR, wholeSteps: false });
   if (base.currency !== perKg.currency) {
     throw new DomainError(ErrorCode.CURRENCY_MISMATCH, 'Base price and price per kg must use the same currency', { field: 'pricePerKg.currency' });
   }
