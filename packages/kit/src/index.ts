@@ -23,6 +23,7 @@ export { DateTime } from './graphql/scalars.js';
 export * from './app.js';
 export * from './migrations.js';
 export * from './domain/money.js';
+export * from './domain/currencies.js';
 export * from './domain/geo.js';
 export * from './domain/categories.js';
 export * from './jobs/scheduler.js';

@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './platform.js';
 export * from './wait.js';
 export * from './accounts.js';
+export * from './fixtures.js';

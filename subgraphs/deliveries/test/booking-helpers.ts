@@ -1,24 +1,7 @@
-import { CreateDeliveryRequestDocument, CreateTripDocument, MakeOfferDocument, TripDocument, type CreateTripMutationVariables } from '@p2p/sdk';
-import { query, type Platform, type SignedUp } from '@p2p/testing';
-import { hours, requestInput } from './fixtures.js';
+import { CreateDeliveryRequestDocument, CreateTripDocument, MakeOfferDocument, TripDocument } from '@p2p/sdk';
+import { query, requestInput, tripInput, type Platform, type SignedUp } from '@p2p/testing';
 
-/** Paris → Lyon by car, tomorrow, 20 kg of room. */
-export function tripInput(overrides: Partial<CreateTripMutationVariables['input']> = {}): CreateTripMutationVariables['input'] {
-  return {
-    mode: 'CAR',
-    origin: { address: 'Gare de Lyon', city: 'Paris', country: 'FR', lat: 48.8443, lng: 2.3744 },
-    destination: { address: 'Part-Dieu', city: 'Lyon', country: 'FR', lat: 45.7606, lng: 4.8593 },
-    departureAt: hours(36),
-    arrivalAt: hours(42),
-    capacity: { weightKg: 20, volumeL: 200, items: 10 },
-    acceptedCategories: ['BOOKS', 'CLOTHING', 'DOCUMENTS'],
-    basePrice: { amountMinor: 1000, currency: 'EUR' },
-    pricePerKg: { amountMinor: 200, currency: 'EUR' },
-    ...overrides,
-  };
-}
-
-export async function createTrip(traveler: SignedUp, overrides: Partial<CreateTripMutationVariables['input']> = {}) {
+export async function createTrip(traveler: SignedUp, overrides: Parameters<typeof tripInput>[0] = {}) {
   return (await traveler.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip;
 }
 

@@ -12,9 +12,8 @@ import {
   MarkPickedUpDocument,
   MeDocument,
 } from '@p2p/sdk';
-import { query, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
+import { inHours, query, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
 import { createRequest, createTrip, offer, remainingKg } from './booking-helpers.js';
-import { hours } from './fixtures.js';
 
 describe('a delivery after booking', () => {
   let platform: Platform;
@@ -56,7 +55,7 @@ describe('a delivery after booking', () => {
   });
 
   it('a customer cancelling early gets everything back and the trip its room', async () => {
-    const { trip, delivery } = await book({ pickupFrom: hours(30), pickupUntil: hours(72) });
+    const { trip, delivery } = await book({ pickupFrom: inHours(30), pickupUntil: inHours(72) });
     expect(await remainingKg(platform, trip.id)).toBe(18);
     const { cancellationTerms } = await customer.client.run(CancellationTermsDocument, { deliveryId: delivery.id });
     expect(cancellationTerms).toMatchObject({ refund: { amountMinor: 2000 }, retained: { amountMinor: 0 } });
@@ -70,7 +69,7 @@ describe('a delivery after booking', () => {
   });
 
   it('a late customer cancellation keeps the documented share for the traveler', async () => {
-    const { delivery } = await book({ pickupFrom: hours(2), pickupUntil: hours(30) }, 2005);
+    const { delivery } = await book({ pickupFrom: inHours(2), pickupUntil: inHours(30) }, 2005);
     const { cancellationTerms } = await customer.client.run(CancellationTermsDocument, { deliveryId: delivery.id });
     expect(cancellationTerms).toMatchObject({ refund: { amountMinor: 1805 }, retained: { amountMinor: 200 } });
     await customer.client.run(CancelDeliveryDocument, { id: delivery.id, reason: 'Plans changed' });

@@ -7,10 +7,9 @@ import {
   MyOffersDocument,
   WithdrawOfferDocument,
 } from '@p2p/sdk';
-import { query, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
+import { inHours, query, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
 import type { DeliveriesServices } from '../src/context.js';
 import { counts, createRequest, createTrip, offer } from './booking-helpers.js';
-import { hours } from './fixtures.js';
 
 describe('offers: who may do what, and bad input', () => {
   let platform: Platform;
@@ -42,11 +41,11 @@ describe('offers: who may do what, and bad input', () => {
     await refused(traveler.client, { ...base, tripId: usdTrip.id }, 'CURRENCY_MISMATCH', 'tripId');
     await refused(traveler.client, { ...base, price: eur(999_999) }, 'BAD_USER_INPUT', 'price');
     await refused(traveler.client, { ...base, price: eur(-5) }, 'BAD_USER_INPUT', 'price');
-    await refused(traveler.client, { ...base, expiresAt: hours(-1) }, 'BAD_USER_INPUT', 'expiresAt');
+    await refused(traveler.client, { ...base, expiresAt: inHours(-1) }, 'BAD_USER_INPUT', 'expiresAt');
     const stranger = await signUp(platform);
     await refused(stranger.client, base, 'FORBIDDEN'); // someone else's trip
     await refused(traveler.client, { ...base, tripId: '00000000-0000-0000-0000-000000000000' }, 'NOT_FOUND', 'tripId');
-    const late = await createTrip(traveler, { departureAt: hours(100), arrivalAt: hours(130) });
+    const late = await createTrip(traveler, { departureAt: inHours(100), arrivalAt: inHours(130) });
     await refused(traveler.client, { ...base, tripId: late.id }, 'BAD_USER_INPUT', 'tripId');
     const heavy = await createRequest(customer, { weightKg: 25 });
     await refused(traveler.client, { ...base, requestId: heavy.id }, 'CAPACITY_EXCEEDED');

@@ -7,8 +7,7 @@ import {
   OpenDeliveryRequestsDocument,
   ParcelCategoriesDocument,
 } from '@p2p/sdk';
-import { query, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
-import { hours, requestInput } from './fixtures.js';
+import { inHours, query, requestInput, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
 
 describe('delivery requests', () => {
   let platform: Platform;
@@ -32,9 +31,9 @@ describe('delivery requests', () => {
   it.each([
     ['negative weight', { weightKg: -1 }, 'BAD_USER_INPUT', 'weightKg'],
     ['zero side', { dimensions: { lengthCm: 0, widthCm: 1, heightCm: 1 } }, 'BAD_USER_INPUT', 'lengthCm'],
-    ['pickup window in the past', { pickupFrom: hours(-48), pickupUntil: hours(-24) }, 'BAD_USER_INPUT', 'pickupUntil'],
-    ['window reversed', { pickupFrom: hours(50), pickupUntil: hours(30) }, 'BAD_USER_INPUT', 'pickupFrom'],
-    ['due before pickup', { deliverBy: hours(12) }, 'BAD_USER_INPUT', 'deliverBy'],
+    ['pickup window in the past', { pickupFrom: inHours(-48), pickupUntil: inHours(-24) }, 'BAD_USER_INPUT', 'pickupUntil'],
+    ['window reversed', { pickupFrom: inHours(50), pickupUntil: inHours(30) }, 'BAD_USER_INPUT', 'pickupFrom'],
+    ['due before pickup', { deliverBy: inHours(12) }, 'BAD_USER_INPUT', 'deliverBy'],
     ['unknown category', { category: 'SPACESHIPS' }, 'BAD_USER_INPUT', 'category'],
     ['prohibited category', { category: 'WEAPONS' }, 'PROHIBITED_CATEGORY', 'category'],
     ['currency mismatch', { declaredValue: { amountMinor: 100, currency: 'USD' } }, 'CURRENCY_MISMATCH', 'declaredValue'],

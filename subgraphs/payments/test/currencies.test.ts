@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { minorUnitsOf, stepOf } from '@p2p/kit';
 import { loadPaymentsConfig } from '../src/config.js';
 import { INT32_MAX, UNITS_PER_EUR, deriveFactors } from '../src/currencies/factors.js';
-import { formatMoney, minorUnitsOf } from '../src/currencies/iso-4217.js';
-import { STRIPE_MINIMUM_CHARGE_MINOR, fromStripeAmount, stepOf, toStripeAmount } from '../src/currencies/provider-units.js';
+import { STRIPE_MINIMUM_CHARGE_MINOR, STRIPE_THREE_DECIMAL, fromStripeAmount, stripeDigitsOf, toStripeAmount } from '../src/currencies/provider-units.js';
 import { mulDivRound } from '../src/services/pricing.js';
 
-const intlDigits = (code: string) => new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
 const reference = loadPaymentsConfig({}).currencies.get('EUR')!.factors;
 
-describe('minor units (ISO 4217)', () => {
-  it('agrees with Intl except where CLDR drops digits for display', () => {
-    const differing = Intl.supportedValuesOf('currency').filter((c) => minorUnitsOf(c) !== intlDigits(c));
-    // ISO keeps 2 (IQD 3) where CLDR shows none; Stripe too takes HUF, IDR, COP… in hundredths.
-    expect(differing.sort()).toEqual(['AFN', 'ALL', 'COP', 'HUF', 'IDR', 'IQD', 'IRR', 'KPW', 'LAK', 'LBP', 'MGA', 'MMK', 'PKR', 'SLL', 'SOS', 'SYP', 'YER']);
-    expect([minorUnitsOf('JPY'), minorUnitsOf('KRW'), minorUnitsOf('EUR'), minorUnitsOf('HUF'), minorUnitsOf('KWD'), minorUnitsOf('IQD')]).toEqual([0, 0, 2, 2, 3, 3]);
-  });
-
-  it('formats amounts with the currency’s own digits', () => {
-    expect([formatMoney(3427, 'EUR'), formatMoney(5482, 'JPY'), formatMoney(12_930, 'KWD'), formatMoney(123_456, 'HUF'), formatMoney(150, 'ISK')]).toEqual([
-      '€34.27', '¥5,482', 'KWD\u00a012.930', 'HUF\u00a01,234.56', 'ISK\u00a0150',
-    ]);
-  });
-});
+// ISO minor units, steps and formatting are the kit's (packages/kit/test/currencies.test.ts);
+// what is Stripe's is pinned here.
 
 describe('amounts at Stripe', () => {
   it('sends each currency in Stripe’s smallest unit', () => {
@@ -40,6 +27,15 @@ describe('amounts at Stripe', () => {
   it('moves three-decimal currencies in tens of fils, and refuses what Stripe would', () => {
     expect([stepOf('EUR'), stepOf('JPY'), stepOf('ISK'), stepOf('KWD'), stepOf('BHD'), stepOf('MGA')]).toEqual([1, 1, 1, 10, 10, 100]);
     expect(() => toStripeAmount('KWD', 12_935)).toThrow(/multiple/);
+  });
+
+  it('takes the kit’s step of every currency as the smallest amount Stripe can settle exactly', () => {
+    // What Stripe can move of an amount in ISO minor units: tens of thousandths for its
+    // three-decimal currencies, else a whole unit of its own decimals.
+    const smallestAtStripe = (code: string) => (STRIPE_THREE_DECIMAL.has(code) ? 10 : 10 ** Math.max(0, minorUnitsOf(code) - stripeDigitsOf(code)));
+    const differing = Intl.supportedValuesOf('currency').filter((code) => stepOf(code) !== smallestAtStripe(code));
+    expect(differing).toEqual([]);
+    for (const code of ['IQD', 'LYD', 'MGA', 'ISK']) expect(fromStripeAmount(code, toStripeAmount(code, stepOf(code))), code).toBe(stepOf(code));
   });
 });
 

@@ -1,31 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateDeliveryRequestDocument, PaymentCurrenciesDocument, RequestPriceQuoteDetailsDocument, type CreateDeliveryRequestMutationVariables } from '@p2p/sdk';
-import { signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
+import { CreateDeliveryRequestDocument, PaymentCurrenciesDocument, RequestPriceQuoteDetailsDocument } from '@p2p/sdk';
+import { requestInput, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
 import { loadPaymentsConfig } from '../src/config.js';
 import { Pricing, type Urgency } from '../src/services/pricing.js';
 import { Currencies } from '../src/services/validation.js';
 import { balances, charge, count, newCharge, publish, refund } from './helpers.js';
 
-const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
-
-/** Paris → Lyon, 2 kg of books, in `currency`. */
-const requestIn = (currency: string, declaredMinor: number, maxPriceMinor: number): CreateDeliveryRequestMutationVariables['input'] => ({
-  title: 'Box of books',
-  category: 'BOOKS',
-  weightKg: 2,
-  dimensions: { lengthCm: 30, widthCm: 20, heightCm: 10 },
-  declaredValue: { amountMinor: declaredMinor, currency },
-  pickup: { address: '10 Rue de Rivoli', city: 'Paris', country: 'FR', lat: 48.8556, lng: 2.3522 },
-  pickupContact: { name: 'Ada', phone: '+33612345678' },
-  dropoff: { address: '5 Place Bellecour', city: 'Lyon', country: 'FR', lat: 45.7578, lng: 4.832 },
-  dropoffContact: { name: 'Grace', phone: '+33698765432' },
-  pickupFrom: hours(24),
-  pickupUntil: hours(72),
-  deliverBy: hours(120),
-  urgency: 'EXPRESS',
-  maxPrice: { amountMinor: maxPriceMinor, currency },
-});
+/** The shared request (Paris → Lyon, 2 kg of books), EXPRESS, in `currency`. */
+const requestIn = (currency: string, declaredMinor: number, maxPriceMinor: number) =>
+  requestInput({ urgency: 'EXPRESS', declaredValue: { amountMinor: declaredMinor, currency }, maxPrice: { amountMinor: maxPriceMinor, currency } });
 
 describe('zero- and three-decimal currencies (local provider)', () => {
   let platform: Platform;
@@ -49,7 +33,7 @@ describe('zero- and three-decimal currencies (local provider)', () => {
   it('quotes yen and dinar requests through the gateway with their own factors', async () => {
     const config = loadPaymentsConfig(platform.env);
     const pricing = new Pricing(config.pricing, new Currencies(config.currencies));
-    for (const [currency, declared] of [['JPY', 16_000], ['KWD', 30_005]] as const) {
+    for (const [currency, declared] of [['JPY', 16_000], ['KWD', 30_010]] as const) {
       const { createDeliveryRequest } = await customer.client.run(CreateDeliveryRequestDocument, { input: requestIn(currency, declared, 10_000_000) });
       const { deliveryRequest } = await customer.client.run(RequestPriceQuoteDetailsDocument, { id: createDeliveryRequest.id });
       const r = deliveryRequest!;
@@ -59,6 +43,9 @@ describe('zero- and three-decimal currencies (local provider)', () => {
       expect(base.amount.amountMinor).toBe(config.currencies.get(currency)!.factors.baseFeeMinor);
       expect(base.formatted).toBe(currency === 'JPY' ? '¥800' : 'KWD\u00a01.800');
     }
+    // Deliveries takes declared values in whole steps (10 fils); one stored before that is still quoted.
+    const earlier = pricing.quote({ weightKg: 2, distanceKm: 392, urgency: 'EXPRESS', declaredValue: { amountMinor: 30_005, currency: 'KWD' }, currency: 'KWD' });
+    expect(earlier.components.find((c) => c.code === 'insurance')!.amount).toEqual({ amountMinor: 300, currency: 'KWD' });
   });
 
   it('charges within each currency’s bounds, in whole steps; a refused charge writes nothing', async () => {

@@ -13,8 +13,9 @@ import {
   type Topic,
   type Viewer,
 } from '@p2p/kit';
-import { REDIS_URL, query, type Platform } from '@p2p/testing';
+import { REDIS_URL, query, startPlatform, type Platform } from '@p2p/testing';
 import type { ChargeInput } from '../src/services/charges.js';
+import { FakeStripe } from './stripe-server.js';
 
 export type { ChargeInput };
 
@@ -136,6 +137,28 @@ export const STRIPE_ENV = {
   STRIPE_MAX_NETWORK_RETRIES: '0',
   PAYOUT_POLL_MS: '50',
 };
+
+export interface StripePlatform {
+  platform: Platform;
+  stripe: FakeStripe;
+  /** Stops the platform, then the Stripe server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform with payments on Stripe, against a fresh local Stripe server; `env` adds to
+ * STRIPE_ENV. For a test file's `beforeAll`, with `stop` in its `afterAll`.
+ */
+export async function startStripePlatform(env: Record<string, string> = {}): Promise<StripePlatform> {
+  const stripe = await FakeStripe.start();
+  try {
+    const platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, ...env } });
+    return { platform, stripe, stop: async () => { await platform.stop(); await stripe.close(); } };
+  } catch (err) {
+    await stripe.close();
+    throw err;
+  }
+}
 
 /** A customer with a saved default card at Stripe, written straight to the tables (what the card setup flow stores). */
 export async function customerWithCard(platform: Platform, paymentMethod = `pm_${randomBytes(6).toString('hex')}`) {

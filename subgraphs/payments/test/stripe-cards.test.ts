@@ -4,28 +4,20 @@ import {
   AcceptOfferDocument, CardSetupDocument, CreateDeliveryRequestDocument, CreateTripDocument, MakeOfferDocument, MyPaymentMethodsDocument,
   RemovePaymentMethodDocument, SetDefaultPaymentMethodDocument, StartCardSetupDocument,
 } from '@p2p/sdk';
-import { query, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
-import { STRIPE_ENV, charge, count, newCharge, postWebhook, signedStripeEvent } from './helpers.js';
-import { FakeStripe } from './stripe-server.js';
+import { query, requestInput, signUp, tripInput, type Platform, type SignedUp } from '@p2p/testing';
+import { STRIPE_ENV, charge, count, newCharge, postWebhook, signedStripeEvent, startStripePlatform } from './helpers.js';
+import type { FakeStripe } from './stripe-server.js';
 
 const SECRET = STRIPE_ENV.STRIPE_WEBHOOK_SECRET;
 const VISA = { number: '4242424242424242', expMonth: 12, expYear: 2031 };
 const MASTERCARD = { number: '5555555555554444', expMonth: 8, expYear: 2032 };
-const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
-const PARIS = { address: '10 Rue de Rivoli', city: 'Paris', country: 'FR', lat: 48.8556, lng: 2.3522 };
-const LYON = { address: '5 Place Bellecour', city: 'Lyon', country: 'FR', lat: 45.7578, lng: 4.832 };
 
 describe('saving cards with Stripe (SetupIntents), through the gateway', () => {
   let platform: Platform;
   let stripe: FakeStripe;
-  beforeAll(async () => {
-    stripe = await FakeStripe.start();
-    platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url } });
-  });
-  afterAll(async () => {
-    await platform?.stop();
-    await stripe?.close();
-  });
+  let stop = async () => {};
+  beforeAll(async () => ({ platform, stripe, stop } = await startStripePlatform()));
+  afterAll(() => stop());
 
   const start = async (customer: SignedUp) => (await customer.client.run(StartCardSetupDocument)).startCardSetup;
   const mine = async (customer: SignedUp) => (await customer.client.run(MyPaymentMethodsDocument)).myPaymentMethods;
@@ -109,20 +101,10 @@ describe('saving cards with Stripe (SetupIntents), through the gateway', () => {
     const visa = await saveCard(customer, VISA);
     const mastercard = await saveCard(customer, MASTERCARD);
     expect([visa.isDefault, mastercard.isDefault]).toEqual([true, false]);
-    const { createTrip: trip } = await traveler.client.run(CreateTripDocument, {
-      input: {
-        mode: 'CAR', origin: PARIS, destination: LYON, departureAt: hours(36), arrivalAt: hours(42), capacity: { weightKg: 20, volumeL: 200, items: 10 },
-        acceptedCategories: ['BOOKS'], basePrice: { amountMinor: 1000, currency: 'EUR' }, pricePerKg: { amountMinor: 200, currency: 'EUR' },
-      },
-    });
+    const { createTrip: trip } = await traveler.client.run(CreateTripDocument, { input: tripInput() });
     const book = async (price: number) => {
       const { createDeliveryRequest: request } = await customer.client.run(CreateDeliveryRequestDocument, {
-        input: {
-          title: 'Box of books', category: 'BOOKS', weightKg: 2, dimensions: { lengthCm: 30, widthCm: 20, heightCm: 10 },
-          declaredValue: { amountMinor: 6000, currency: 'EUR' }, pickup: PARIS, pickupContact: { name: 'Ada', phone: '+33612345678' },
-          dropoff: LYON, dropoffContact: { name: 'Grace', phone: '+33698765432' }, pickupFrom: hours(24), pickupUntil: hours(72), deliverBy: hours(120),
-          maxPrice: { amountMinor: 5000, currency: 'EUR' },
-        },
+        input: requestInput({ maxPrice: { amountMinor: 5000, currency: 'EUR' } }),
       });
       const { makeOffer } = await traveler.client.run(MakeOfferDocument, { input: { requestId: request.id, tripId: trip.id, price: { amountMinor: price, currency: 'EUR' } } });
       const { acceptOffer } = await customer.client.run(AcceptOfferDocument, { offerId: makeOffer.id });

@@ -1,22 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { query, waitFor, type Platform } from '@p2p/testing';
 import {
-  STRIPE_ENV, asViewer, balances, charge, count, customerWithCard, DELIVERY_PAYMENT, newCharge, postWebhook, publish, refund, signedStripeEvent, viewerOf, type ChargeInput,
+  STRIPE_ENV, asViewer, balances, charge, count, customerWithCard, DELIVERY_PAYMENT, newCharge, postWebhook, publish, refund, signedStripeEvent, startStripePlatform, viewerOf, type ChargeInput,
 } from './helpers.js';
-import { FakeStripe } from './stripe-server.js';
+import type { FakeStripe } from './stripe-server.js';
 
 describe('Stripe provider against a local Stripe', () => {
   let platform: Platform;
   let stripe: FakeStripe;
-  beforeAll(async () => {
-    stripe = await FakeStripe.start();
-    platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, PAYMENTS_CURRENCIES: 'EUR,JPY,KWD,ISK' } });
-  });
-  afterAll(async () => {
-    await platform?.stop();
-    await stripe?.close();
-  });
+  let stop = async () => {};
+  beforeAll(async () => ({ platform, stripe, stop } = await startStripePlatform({ PAYMENTS_CURRENCIES: 'EUR,JPY,KWD,ISK' })));
+  afterAll(() => stop());
 
   const intentsFor = (deliveryId: string) => stripe.requestsTo('POST', '/v1/payment_intents').filter((r) => r.params.transfer_group === deliveryId);
   const stripeCharge = async (overrides: Partial<ChargeInput> = {}) => newCharge({ customerId: (await customerWithCard(platform)).customerId, ...overrides });

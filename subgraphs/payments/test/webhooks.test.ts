@@ -1,23 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreatePayoutAccountDocument, MyPayoutAccountDocument, RegisterDocument } from '@p2p/sdk';
-import { query, startPlatform, waitFor, type Platform } from '@p2p/testing';
-import { STRIPE_ENV, balances, charge, count, customerWithCard, newCharge, postWebhook, publish, signedStripeEvent } from './helpers.js';
-import { FakeStripe } from './stripe-server.js';
+import { query, waitFor, type Platform } from '@p2p/testing';
+import { STRIPE_ENV, balances, charge, count, customerWithCard, newCharge, postWebhook, publish, signedStripeEvent, startStripePlatform } from './helpers.js';
+import type { FakeStripe } from './stripe-server.js';
 
 const SECRET = STRIPE_ENV.STRIPE_WEBHOOK_SECRET;
 
 describe('Stripe webhooks and Connect onboarding', () => {
   let platform: Platform;
   let stripe: FakeStripe;
-  beforeAll(async () => {
-    stripe = await FakeStripe.start();
-    platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url } });
-  });
-  afterAll(async () => {
-    await platform?.stop();
-    await stripe?.close();
-  });
+  let stop = async () => {};
+  beforeAll(async () => ({ platform, stripe, stop } = await startStripePlatform()));
+  afterAll(() => stop());
 
   const send = (type: string, object: Record<string, unknown>, id?: string) => {
     const event = signedStripeEvent(SECRET, type, object, id);

@@ -1,5 +1,5 @@
-import { minorUnitsOf } from './iso-4217.js';
-import { STRIPE_MINIMUM_CHARGE_MINOR, stepOf } from './provider-units.js';
+import { minorUnitsOf, stepOf } from '@p2p/kit';
+import { STRIPE_MINIMUM_CHARGE_MINOR } from './provider-units.js';
 
 /** The amounts of the price formula and of a charge's bounds, in minor units of one currency. */
 export interface CurrencyFactors {

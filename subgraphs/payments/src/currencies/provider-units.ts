@@ -1,4 +1,4 @@
-import { minorUnitsOf } from './iso-4217.js';
+import { minorUnitsOf, stepOf } from '@p2p/kit';
 
 /**
  * How Stripe takes amounts (docs.stripe.com/currencies). Stripe wants every amount in "the
@@ -20,17 +20,8 @@ export const STRIPE_MINIMUM_CHARGE_MINOR: Readonly<Record<string, number>> = {
   PLN: 200, RON: 200, SEK: 300, SGD: 50, THB: 1000,
 };
 
-const stripeDigitsOf = (code: string): number => (STRIPE_ZERO_DECIMAL.has(code) ? 0 : STRIPE_THREE_DECIMAL.has(code) ? 3 : 2);
-
-/**
- * The smallest amount the platform moves in a currency, in ISO minor units: every charge, refund,
- * fee and payout is a multiple of it, so that the provider can move exactly what the ledger
- * records. 1 almost everywhere; 10 fils for the three-decimal currencies; 100 for MGA.
- */
-export function stepOf(code: string): number {
-  if (STRIPE_THREE_DECIMAL.has(code)) return 10;
-  return 10 ** Math.max(0, minorUnitsOf(code) - stripeDigitsOf(code));
-}
+/** Stripe's decimals for a currency; the kit's stepOf keeps every amount of ours exact in them (test/currencies.test.ts). */
+export const stripeDigitsOf = (code: string): number => (STRIPE_ZERO_DECIMAL.has(code) ? 0 : STRIPE_THREE_DECIMAL.has(code) ? 3 : 2);
 
 /** Our amount (ISO minor units, a multiple of the step) as Stripe's `amount`: ISK ×100, MGA ÷100. */
 export function toStripeAmount(code: string, amountMinor: number): number {

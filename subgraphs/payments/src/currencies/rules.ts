@@ -1,14 +1,12 @@
-import { ConfigError } from '@p2p/kit';
-import { NOT_PAYABLE, minorUnitsOf } from './iso-4217.js';
+import { ConfigError, NOT_PAYABLE, minorUnitsOf, stepOf } from '@p2p/kit';
 import { REFERENCE_CURRENCY, deriveFactors, factorProblem, type CurrencyFactors } from './factors.js';
-import { stepOf } from './provider-units.js';
 
 /** Everything payments knows about one currency it works in. */
 export interface CurrencyRules {
   code: string;
   /** ISO 4217 digits after the decimal point. */
   minorUnits: number;
-  /** Every amount moved is a multiple of this many minor units (see stepOf). */
+  /** Every amount moved is a multiple of this many minor units (the kit's stepOf). */
   stepMinor: number;
   factors: CurrencyFactors;
 }

@@ -1,7 +1,5 @@
-import { DomainError, ErrorCode, badInput, type Money } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, formatMoney, stepOf, type Money } from '@p2p/kit';
 import type { PricingConfig } from '../config.js';
-import { formatMoney } from '../currencies/iso-4217.js';
-import { stepOf } from '../currencies/provider-units.js';
 import type { CurrencyRules } from '../currencies/rules.js';
 import type { Currencies } from './validation.js';
 
@@ -108,7 +106,9 @@ export class Pricing {
 
   private validate(input: QuoteInput) {
     const currency = this.currencies.supported('currency', input.currency);
-    const declared = this.currencies.money('declaredValue', input.declaredValue);
+    // Not refused for its step: deliveries validated it when the request was made, and a request
+    // stored before that rule must still be quoted (insurance is rounded to a step anyway).
+    const declared = this.currencies.money('declaredValue', input.declaredValue, { wholeSteps: false });
     if (declared.currency !== currency) {
       throw new DomainError(ErrorCode.CURRENCY_MISMATCH, `The declared value is in ${declared.currency}, the request in ${currency}`, { field: 'declaredValue' });
     }

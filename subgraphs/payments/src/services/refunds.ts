@@ -1,13 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, inWholeSteps, stepOf } from '@p2p/kit';
 import type { Payment, PrismaClient, Refund } from '../generated/prisma/client.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import type { Charges } from './charges.js';
 import type { Escrow } from './escrow.js';
 import type { Db } from './ledger.js';
 import { lockDelivery, providerTransaction } from './locks.js';
-import { formatMoney } from '../currencies/iso-4217.js';
-import { stepOf } from '../currencies/provider-units.js';
 import { mulDivRound } from './pricing.js';
 import { requiredText } from './validation.js';
 
@@ -154,12 +152,8 @@ function replay(earlier: Refund, payment: Payment): Plan {
  * rounded to one, half away from zero; an amount someone typed must be one.
  */
 function wholeSteps(amountMinor: number, capAtHeld: boolean, currency: string): number {
-  const step = stepOf(currency);
-  if (capAtHeld) return mulDivRound(amountMinor, 1, 1, step);
-  if (amountMinor % step !== 0) {
-    throw badInput('amountMinor', `${currency} amounts move in steps of ${formatMoney(step, currency)}; give a multiple of ${step} minor units`);
-  }
-  return amountMinor;
+  if (capAtHeld) return mulDivRound(amountMinor, 1, 1, stepOf(currency));
+  return inWholeSteps('amountMinor', amountMinor, currency);
 }
 
 function validate(input: RefundInput): Request {

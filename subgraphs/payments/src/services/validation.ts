@@ -1,5 +1,4 @@
-import { badInput, currencyCode, isUuid, money, type Money } from '@p2p/kit';
-import { formatMoney } from '../currencies/iso-4217.js';
+import { badInput, currencyCode, formatMoney, inWholeSteps, isUuid, money, type Money, type MoneyRules } from '@p2p/kit';
 import type { CurrencyRules } from '../currencies/rules.js';
 
 /** The currencies payments works in (PAYMENTS_CURRENCIES), each with its rules and factors. */
@@ -25,7 +24,7 @@ export class Currencies {
     return rules;
   }
 
-  money(field: string, raw: Money, opts: { min?: number; max?: number } = {}): Money {
+  money(field: string, raw: Money, opts: MoneyRules = {}): Money {
     const value = money(field, raw, opts);
     return { amountMinor: value.amountMinor, currency: this.supported(field, value.currency) };
   }
@@ -36,16 +35,7 @@ export class Currencies {
     if (!Number.isSafeInteger(amountMinor)) throw badInput(field, 'Give the amount as a whole number of minor units');
     if (amountMinor < factors.minChargeMinor) throw badInput(field, `The amount must be at least ${formatMoney(factors.minChargeMinor, currency)}`);
     if (amountMinor > factors.maxChargeMinor) throw badInput(field, `The amount must be at most ${formatMoney(factors.maxChargeMinor, currency)}`);
-    return this.whole(field, amountMinor, currency);
-  }
-
-  /** BAD_USER_INPUT unless the amount is a whole number of the currency's steps (10 fils for KWD…). */
-  whole(field: string, amountMinor: number, currency: string): number {
-    const { stepMinor } = this.rulesOf(currency);
-    if (amountMinor % stepMinor !== 0) {
-      throw badInput(field, `${currency} amounts move in steps of ${formatMoney(stepMinor, currency)}; give a multiple of ${stepMinor} minor units`);
-    }
-    return amountMinor;
+    return inWholeSteps(field, amountMinor, currency);
   }
 }
 
