@@ -101,6 +101,22 @@ async function runSize(db: pg.Client, url: string, trips: number): Promise<SizeR
   return { trips, upcoming, sql, gateways };
 }
 
+/**
+ * How fast this machine is today, so runs on different machines (or the same virtual machine on
+ * different days) can be compared: PostgreSQL counting 10M generated rows and a plain Node loop.
+ */
+async function calibration(db: pg.Client): Promise<string> {
+  const started = performance.now();
+  await db.query('SELECT count(*) FROM generate_series(1, 10000000)');
+  const pgMs = performance.now() - started;
+  const loopStart = performance.now();
+  let x = 0;
+  for (let i = 0; i < 100_000_000; i++) x = (x + i) % 1_000_003;
+  const nodeMs = performance.now() - loopStart;
+  // Printing the loop's result keeps the compiler from dropping the loop.
+  return `calibration: PostgreSQL count(*) over generate_series(1, 10M) ${pgMs.toFixed(0)} ms; Node 100M-step loop ${nodeMs.toFixed(0)} ms (${x})`;
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
   const url = await createBenchDatabase(ADMIN_URL, args.database);
@@ -108,6 +124,7 @@ async function main(): Promise<void> {
   await db.connect();
   const { rows } = await db.query<{ v: string }>(`SELECT version() AS v`);
   console.log(rows[0]!.v);
+  console.log(await calibration(db));
   const results: SizeResult[] = [];
   try {
     for (const n of sizes) {

@@ -58,6 +58,18 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
     (await by.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip.id;
   const at = (h: number, hours = 3) => ({ departureAt: inHours(h), arrivalAt: inHours(h + hours) });
 
+  it('prices a match in whole steps of the trip\'s currency, as priceFor does', async () => {
+    // A window of its own, days after the other tests' windows, so neither sees the other's trips.
+    const kuwaiti = await signUp(platform, ['TRAVELER']);
+    const id = await publish(kuwaiti, { ...at(200), basePrice: { amountMinor: 1_000, currency: 'KWD' }, pricePerKg: { amountMinor: 1_234, currency: 'KWD' } });
+    const window = { pickupFrom: inHours(199), pickupUntil: inHours(201), deliverBy: inHours(210) };
+    const { list, errors } = await matches({ ...representation(), ...window }, { viewerId: customer.id });
+    expect(errors).toEqual([]);
+    const match = list!.find((m) => m.trip.id === id)!;
+    // 2 kg × 1.234 KWD = 2.468 KWD, up to 2.470: KWD is paid in steps of 10 fils.
+    expect(match.price).toEqual({ amountMinor: 3_470, currency: 'KWD' });
+  });
+
   it('returns the fitting trips best first, with score, components, detour and price', async () => {
     const [t1, t2, t3] = travelers as [SignedUp, SignedUp, SignedUp];
     const best = await publish(t1, { ...at(30), basePrice: { amountMinor: 400, currency: 'EUR' } });

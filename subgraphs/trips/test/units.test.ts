@@ -49,11 +49,15 @@ describe('quantities and prices', () => {
     expect(() => demandOf({ weightKg: 1, volumeL: 1, items: 1.5 })).toThrow(/whole number/);
   });
 
-  it('prices a parcel as base + ceil(per kg × weight) in whole minor units', () => {
-    expect(priceMinor(500, 250, weightGramsOf('w', 2.2))).toBe(1050);
-    expect(priceMinor(500, 250, weightGramsOf('w', 0.3333))).toBe(584);
-    expect(priceMinor(0, 999, 1)).toBe(1);
-    expect(priceMinor(100, 0, 5000)).toBe(100);
+  it('prices a parcel as base + per kg × weight, rounded up to a whole step of the currency', () => {
+    expect(priceMinor(500, 250, weightGramsOf('w', 2.2), 'EUR')).toBe(1050);
+    expect(priceMinor(500, 250, weightGramsOf('w', 0.3333), 'EUR')).toBe(584);
+    expect(priceMinor(0, 999, 1, 'EUR')).toBe(1);
+    expect(priceMinor(100, 0, 5000, 'EUR')).toBe(100);
+    // 1.234 KWD/kg × 1.5 kg = 1.851 KWD: up to 1.860, an amount KWD can be paid in.
+    expect(priceMinor(5_000, 1_234, 1_500, 'KWD')).toBe(6_860);
+    expect(priceMinor(5_000, 1_240, 1_500, 'KWD')).toBe(6_860);
+    expect(priceMinor(500, 7, 1_000, 'MGA')).toBe(600);
   });
 
   it('takes a base price in whole steps of its currency, and a price per kg to the minor unit', () => {

@@ -45,6 +45,9 @@ const STEPS: Readonly<Record<string, number>> = {
  */
 export const stepOf = (code: string): number => STEPS[code] ?? 1;
 
+/** The currencies whose step is not 1, with their steps (for SQL that rounds per currency). */
+export const STEPPED_CURRENCIES: readonly (readonly [string, number])[] = Object.freeze(Object.entries(STEPS));
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** An amount for people to read, with the currency's ISO digits: €34.27, ¥800, KWD 1.250, HUF 1,234.00. */

@@ -1,10 +1,14 @@
+import { stepOf } from '@p2p/kit';
+
 /**
  * Refund on cancellation before pickup:
  * - the traveler (or the platform) cancels: the customer gets everything back;
  * - the customer cancels at least `freeHours` before the pickup window opens: everything back;
  * - the customer cancels later: the late-cancellation share (`lateFeePercent` of the price) is
  *   kept for the traveler, who had reserved room and planned for the parcel; the rest comes back.
- * Amounts are integer minor units; the kept share rounds down, so the customer never loses a cent to rounding.
+ * Amounts are integer minor units; the kept share rounds down to a whole step of the currency
+ * (10 fils in KWD…), so the customer never loses a cent to rounding and the refund is an amount
+ * payments can move as it is.
  */
 export interface CancellationPolicy {
   freeHours: number;
@@ -19,7 +23,7 @@ export interface CancellationTerms {
 
 export function cancellationTerms(
   policy: CancellationPolicy,
-  input: { priceMinor: number; pickupFrom: Date; by: 'CUSTOMER' | 'TRAVELER' | 'SYSTEM' },
+  input: { priceMinor: number; currency: string; pickupFrom: Date; by: 'CUSTOMER' | 'TRAVELER' | 'SYSTEM' },
   now = new Date(),
 ): CancellationTerms {
   if (input.by !== 'CUSTOMER') {
@@ -29,7 +33,8 @@ export function cancellationTerms(
   if (hoursBefore >= policy.freeHours) {
     return { refundMinor: input.priceMinor, retainedMinor: 0, policy: `Cancelled ${policy.freeHours} h or more before pickup: full refund` };
   }
-  const retainedMinor = Math.floor((input.priceMinor * policy.lateFeePercent) / 100);
+  const step = stepOf(input.currency);
+  const retainedMinor = Math.floor((input.priceMinor * policy.lateFeePercent) / (100 * step)) * step;
   return {
     refundMinor: input.priceMinor - retainedMinor,
     retainedMinor,

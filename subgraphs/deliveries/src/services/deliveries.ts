@@ -58,7 +58,7 @@ export class Deliveries {
   async terms(viewerId: string, id: string) {
     const delivery = await this.getForParty(viewerId, id);
     const request = await this.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: delivery.requestId } });
-    return cancellationTerms(this.policy, { priceMinor: delivery.agreedPriceMinor, pickupFrom: request.pickupFrom, by: actorOf(delivery, viewerId) });
+    return cancellationTerms(this.policy, { priceMinor: delivery.agreedPriceMinor, currency: delivery.currency, pickupFrom: request.pickupFrom, by: actorOf(delivery, viewerId) });
   }
 
   async advance(viewerId: string, id: string, to: 'PICKED_UP' | 'IN_TRANSIT' | 'DELIVERED'): Promise<Delivery> {
@@ -79,7 +79,7 @@ export class Deliveries {
       const current = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
       if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
       const by = actorOf(current, viewerId);
-      const terms = cancellationTerms(this.policy, { priceMinor: current.agreedPriceMinor, pickupFrom: current.request.pickupFrom, by });
+      const terms = cancellationTerms(this.policy, { priceMinor: current.agreedPriceMinor, currency: current.currency, pickupFrom: current.request.pickupFrom, by });
       const delivery = await this.move(tx, viewerId, id, 'CANCELLED', why);
       await this.cancelled(tx, delivery, by, why, terms.refundMinor);
       return delivery;

@@ -15,5 +15,5 @@ export const Trip: TripResolvers = {
   remaining: (t) => remainingOf(t),
   basePrice: (t) => moneyOf(t.basePriceMinor, t.currency),
   pricePerKg: (t) => moneyOf(t.pricePerKgMinor, t.currency),
-  priceFor: (t, { weightKg }) => moneyOf(priceMinor(t.basePriceMinor, t.pricePerKgMinor, weightGramsOf('weightKg', weightKg)), t.currency),
+  priceFor: (t, { weightKg }) => moneyOf(priceMinor(t.basePriceMinor, t.pricePerKgMinor, weightGramsOf('weightKg', weightKg), t.currency), t.currency),
 };

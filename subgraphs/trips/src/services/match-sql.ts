@@ -1,4 +1,4 @@
-import { PREPARED } from '@p2p/kit';
+import { PREPARED, STEPPED_CURRENCIES } from '@p2p/kit';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Quantities } from './quantities.js';
 import { tripsOnRoute, type Point, type RouteSource } from './route-box.js';
@@ -43,7 +43,7 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: R
     SELECT t.*, r.average_rating, r.rating_count,
       greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
         + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
-      t.base_price_minor + (t.price_per_kg_minor::bigint * ${g}::int + 999) / 1000 AS price_minor
+      ${priceSql('t', g)} AS price_minor
     FROM ${source(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
       LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
     WHERE ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
@@ -54,6 +54,18 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: R
       AND t.remaining_weight_g >= ${g}::int AND t.remaining_volume_ml >= ${ml}::int AND t.remaining_items >= ${n}::int
       AND t.accepted_categories @> ARRAY[${c.category}]::text[]
       AND t.traveler_id <> ${c.customerId}::uuid`;
+}
+
+/**
+ * `priceMinor` in SQL: base + the weight part rounded up to a whole step of the trip's currency.
+ * The steps are constants of the statement's text (the same for every request, so it stays one
+ * prepared statement).
+ */
+function priceSql(alias: string, weightG: number): Prisma.Sql {
+  const t = Prisma.raw(alias);
+  const cases = STEPPED_CURRENCIES.map(([code, step]) => `WHEN '${code}' THEN ${step}`).join(' ');
+  const step = Prisma.raw(`(CASE ${alias}.currency ${cases} ELSE 1 END)`);
+  return Prisma.sql`${t}.base_price_minor + (${t}.price_per_kg_minor::bigint * ${weightG}::int + 1000 * ${step} - 1) / (1000 * ${step}) * ${step}`;
 }
 
 /** The score's components over the candidates `c` (see the trips README for the formulas). */

@@ -1,4 +1,4 @@
-import { badInput } from '@p2p/kit';
+import { badInput, stepOf } from '@p2p/kit';
 
 /**
  * Capacity and parcels are stored as whole grams, millilitres and items, so reserving and
@@ -55,12 +55,14 @@ export function demandOf(input: CapacityLike, fields = { weightKg: 'weightKg', v
 export const toCapacity = (q: Quantities): CapacityLike => ({ weightKg: q.weightG / 1000, volumeL: q.volumeMl / 1000, items: q.items });
 
 /**
- * The price of a parcel: base + ceil(pricePerKg × weight), weight taken to the gram (rounded up).
- * Rounded up to a whole minor unit so the traveler never gets less than the stated rate;
- * integer arithmetic, so the SQL used by matching computes the very same number.
+ * The price of a parcel: base + pricePerKg × weight, weight taken to the gram (rounded up), the
+ * weight part rounded up to a whole step of the currency (one minor unit; 10 fils in KWD…) so
+ * the traveler never gets less than the stated rate and the price can be offered and charged as
+ * it is. Integer arithmetic, so the SQL used by matching (`priceSql`) computes the very same number.
  */
-export function priceMinor(basePriceMinor: number, pricePerKgMinor: number, weightG: number): number {
-  return basePriceMinor + Math.ceil((pricePerKgMinor * weightG) / 1000);
+export function priceMinor(basePriceMinor: number, pricePerKgMinor: number, weightG: number, currency: string): number {
+  const unit = 1000 * stepOf(currency);
+  return basePriceMinor + Math.ceil((pricePerKgMinor * weightG) / unit) * stepOf(currency);
 }
 
 /** A weight asked about (price quotes), in grams rounded up like a reservation. */
