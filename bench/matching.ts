@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { GENERIC_PLANS } from '@p2p/kit';
 import { createBenchDatabase, generateTrips } from './generate.js';
 import { benchGateway, type GatewayRun } from './gateway-bench.js';
 import { sampleRequests } from './requests.js';
@@ -120,7 +121,8 @@ async function calibration(db: pg.Client): Promise<string> {
 async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
   const url = await createBenchDatabase(ADMIN_URL, args.database);
-  const db = new pg.Client({ connectionString: url });
+  // Sessions like the trips subgraph's pool: its prepared statements use generic plans.
+  const db = new pg.Client({ connectionString: url, options: GENERIC_PLANS });
   await db.connect();
   const { rows } = await db.query<{ v: string }>(`SELECT version() AS v`);
   console.log(rows[0]!.v);

@@ -4,12 +4,17 @@ import { schemaOf } from './config.js';
 
 /**
  * Put first in a hot raw statement (`Prisma.raw(PREPARED)`) to run it as a named prepared
- * statement: each pooled connection parses and plans it once, and after PostgreSQL's first five
- * custom plans it may keep a generic one, so repeated calls skip planning (about 1 ms for the
- * matching query). Only for statements whose text is one of a few fixed shapes: every distinct
- * text stays prepared on every connection for its lifetime.
+ * statement, planned once per pooled connection with a generic plan (the pool's sessions set
+ * `plan_cache_mode = force_generic_plan`; left to itself PostgreSQL kept re-planning the
+ * matching query, 2.4 ms of planning against 1 ms of execution on the project's machine). So
+ * only for statements whose best plan does not depend on the values, and whose text is one of a
+ * few fixed shapes: every distinct text stays prepared on every connection for its lifetime.
+ * Prisma's own statements are unnamed and planned as usual.
  */
 export const PREPARED = '/* prepared */';
+
+/** Connection options for a pool whose prepared (`PREPARED`) statements use generic plans. */
+export const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
 
 const statementNames = new Map<string, string>();
 
@@ -48,7 +53,10 @@ export function createPrismaClient<T>(Client: ClientClass<T>, url: string, poolS
   // The adapter hands the generated name straight to node-postgres, where `undefined` means an
   // unnamed statement (what it sends without a generator); its type just does not say so.
   const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
-  const adapter = new PrismaPg({ connectionString: connection.toString(), max: poolSize }, { schema, statementNameGenerator });
+  const adapter = new PrismaPg(
+    { connectionString: connection.toString(), max: poolSize, options: GENERIC_PLANS },
+    { schema, statementNameGenerator },
+  );
   return new Client({ adapter });
 }
 

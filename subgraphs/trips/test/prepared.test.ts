@@ -30,7 +30,7 @@ describe('trips: the matching query runs as a prepared statement', () => {
     await db?.drop();
   });
 
-  it('prepares one named statement for every request and leaves unmarked statements unnamed', async () => {
+  it('prepares one named statement with a generic plan for every request, and leaves unmarked statements unnamed', async () => {
     const tables = tripTables('trips');
     const first = matchQuery(tables, criteria(500), { radiusKm: 50, first: 20 });
     const second = matchQuery(tables, criteria(2500), { radiusKm: 80, first: 5 });
@@ -38,8 +38,11 @@ describe('trips: the matching query runs as a prepared statement', () => {
     await prisma.$queryRaw(first);
     await prisma.$queryRaw(second);
     await prisma.$queryRaw`SELECT 1 AS unmarked`;
-    const prepared = await prisma.$queryRaw<{ name: string; statement: string }[]>`SELECT name, statement FROM pg_prepared_statements`;
+    const prepared = await prisma.$queryRaw<{ name: string; statement: string; generic_plans: bigint; custom_plans: bigint }[]>`
+      SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements`;
     expect(prepared.map((p) => p.name)).toEqual([preparedStatementName({ sql: first.text })]);
     expect(prepared[0]!.statement).toContain('WITH candidate AS');
+    // Planned once, generically: no per-request planning.
+    expect(prepared[0]).toMatchObject({ generic_plans: 2n, custom_plans: 0n });
   });
 });
