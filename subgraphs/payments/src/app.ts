@@ -57,7 +57,7 @@ function buildServices(config: PaymentsConfig, deps: AppDeps<PrismaClient>, stri
   const escrow = new Escrow(ledger, outbox);
   const payouts = new Payouts(prisma, { provider, ledger, schema, providerBudgetMs: budget, retryBaseSeconds: config.PAYOUT_RETRY_BASE_SECONDS, log });
   const paymentMethods = new PaymentMethods(prisma, { provider });
-  const cardSetups = new CardSetups(prisma, { provider, paymentMethods, log });
+  const cardSetups = new CardSetups(prisma, { provider, paymentMethods, log, providerBudgetMs: budget });
   const charges = new Charges(prisma, { provider, escrow, currencies, pricing: config.pricing, paymentMethods, providerBudgetMs: budget });
   const refunds = new Refunds(prisma, { provider, escrow, charges, providerBudgetMs: budget });
   const payoutAccounts = new PayoutAccounts(prisma, { provider, currencies, payouts });

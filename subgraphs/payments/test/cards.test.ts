@@ -90,4 +90,13 @@ describe('saved cards with the local provider, through the gateway', () => {
     expect(await snapshot(platform, customer.id)).toEqual(before);
     expect(before).toMatchObject({ methods: 10, setups: 10 });
   });
+
+  it('holds the limit when setups race: of six concurrent starts at eight cards, two save', async () => {
+    const customer = await signUp(platform, { roles: ['CUSTOMER'] });
+    for (let i = 0; i < 8; i++) await saveCard(customer);
+    const results = await Promise.all(Array.from({ length: 6 }, () => customer.client.execute(StartCardSetupDocument)));
+    const codes = results.map((r) => r.errors[0]?.extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK', 'OK']);
+    expect(await snapshot(platform, customer.id)).toMatchObject({ methods: 10, setups: 10 });
+  });
 });

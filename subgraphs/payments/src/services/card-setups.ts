@@ -5,10 +5,13 @@ import type { CardSetup, PrismaClient } from '../generated/prisma/client.js';
 import type { PaymentProvider, SavedCard } from '../providers/provider.js';
 import type { Db } from './ledger.js';
 import type { PaymentMethods } from './payment-methods.js';
+import { lockCustomerCards, providerTransaction } from './locks.js';
 import { uuidOf } from './validation.js';
 
 /** How many cards one customer may keep: each setup is a call to the provider. */
 export const MAX_SAVED_CARDS = 10;
+/** A setup the app has not confirmed yet holds a place for this long (then it is taken as abandoned). */
+const PENDING_HOLDS_MS = 60 * 60_000;
 
 /** A card setup as its owner sees it; the client secret only in the answer that created it. */
 export type CardSetupView = CardSetup & { clientSecret: string | null };
@@ -24,28 +27,40 @@ const refOf = (value: string | { id: string } | null | undefined): string | null
 export class CardSetups {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly deps: { provider: PaymentProvider; paymentMethods: PaymentMethods; log: Logger },
+    private readonly deps: { provider: PaymentProvider; paymentMethods: PaymentMethods; log: Logger; providerBudgetMs: number },
   ) {}
 
+  /**
+   * Opens a setup. The customer's setups run one at a time (a lock held across the provider
+   * call), and saved cards plus setups still waiting for the app count against the limit, so
+   * concurrent starts cannot pass it together.
+   */
   async start(viewer: Viewer): Promise<CardSetupView> {
     if (!viewer.roles.includes('CUSTOMER')) throw forbidden('Only customers save cards');
-    if ((await this.prisma.paymentMethod.count({ where: { userId: viewer.id } })) >= MAX_SAVED_CARDS) {
-      throw new DomainError(ErrorCode.CONFLICT, `You have ${MAX_SAVED_CARDS} saved cards already; remove one first`);
-    }
+    await this.assertRoom(this.prisma, viewer.id);
     const customerRef = await this.customerOf(viewer.id);
     const setupId = randomUUID();
-    const opened = await this.deps.provider.startCardSetup({ idempotencyKey: `card-setup:${setupId}`, setupId, userId: viewer.id, customerRef });
-    const row = { id: setupId, userId: viewer.id, provider: this.deps.provider.name, providerRef: opened.providerRef };
-    if (opened.status === 'succeeded') {
-      const setup = await this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx) => {
+      await lockCustomerCards(tx, viewer.id);
+      await this.assertRoom(tx, viewer.id);
+      const opened = await this.deps.provider.startCardSetup({ idempotencyKey: `card-setup:${setupId}`, setupId, userId: viewer.id, customerRef });
+      const row = { id: setupId, userId: viewer.id, provider: this.deps.provider.name, providerRef: opened.providerRef };
+      if (opened.status === 'succeeded') {
         const method = await this.deps.paymentMethods.record(tx, viewer.id, opened.card);
-        return tx.cardSetup.create({ data: { ...row, status: 'SUCCEEDED', paymentMethodId: method.id } });
-      });
-      return { ...setup, clientSecret: null };
+        return { ...(await tx.cardSetup.create({ data: { ...row, status: 'SUCCEEDED', paymentMethodId: method.id } })), clientSecret: null };
+      }
+      // A webhook may have recorded the setup first (it names the setup id): its state wins.
+      await tx.cardSetup.createMany({ data: [{ ...row, status: 'PENDING' }], skipDuplicates: true });
+      return { ...(await tx.cardSetup.findUniqueOrThrow({ where: { id: setupId } })), clientSecret: opened.clientSecret };
+    }, providerTransaction(this.deps.providerBudgetMs));
+  }
+
+  private async assertRoom(db: Db, userId: string): Promise<void> {
+    const saved = await db.paymentMethod.count({ where: { userId } });
+    const waiting = await db.cardSetup.count({ where: { userId, status: 'PENDING', createdAt: { gt: new Date(Date.now() - PENDING_HOLDS_MS) } } });
+    if (saved + waiting >= MAX_SAVED_CARDS) {
+      throw new DomainError(ErrorCode.CONFLICT, `You have ${MAX_SAVED_CARDS} saved cards (or cards being saved) already; remove one first`);
     }
-    // A webhook may have recorded the setup first (it names the setup id): its state wins.
-    await this.prisma.cardSetup.createMany({ data: [{ ...row, status: 'PENDING' }], skipDuplicates: true });
-    return { ...(await this.prisma.cardSetup.findUniqueOrThrow({ where: { id: setupId } })), clientSecret: opened.clientSecret };
   }
 
   /** One of the user's card setups, or null. */

@@ -9,6 +9,11 @@ export async function lockDelivery(db: SqlClient, deliveryId: string): Promise<v
   await db.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `payments:delivery:${deliveryId}`);
 }
 
+/** Serialises the card setups of one customer, so the saved-card limit holds under concurrency. */
+export async function lockCustomerCards(db: SqlClient, userId: string): Promise<void> {
+  await db.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `payments:cards:${userId}`);
+}
+
 /**
  * Options for a transaction that calls the provider while holding the lock: long enough for the
  * provider's own timeout and retries (`budgetMs`), and a wait for a connection under load.
