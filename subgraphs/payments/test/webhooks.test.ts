@@ -73,7 +73,8 @@ describe('Stripe webhooks and Connect onboarding', () => {
     expect(row).toEqual({ status: 'ACTIVE', provider_account_id: account.id });
   });
 
-  it('records a charge that succeeded after we lost track of it (payment_intent.succeeded)', async () => {
+  /** A 25.00 EUR Stripe charge left PENDING, as when the answer to the charge was lost. */
+  const pendingStripePayment = async () => {
     const deliveryId = randomUUID();
     const paymentId = randomUUID();
     await query(
@@ -82,6 +83,11 @@ describe('Stripe webhooks and Connect onboarding', () => {
        VALUES ($1, $2, $3, $4, 'EUR', 2500, 300, 'PENDING', 'stripe', now())`,
       [paymentId, deliveryId, randomUUID(), randomUUID()],
     );
+    return { deliveryId, paymentId };
+  };
+
+  it('records a charge that succeeded after we lost track of it (payment_intent.succeeded)', async () => {
+    const { deliveryId, paymentId } = await pendingStripePayment();
     const intent = { id: `pi_${randomBytes(6).toString('hex')}`, object: 'payment_intent', status: 'succeeded', amount: 2500, currency: 'eur', latest_charge: 'ch_late', metadata: { deliveryId, paymentId } };
     const event = signedStripeEvent(SECRET, 'payment_intent.succeeded', intent);
     expect((await postWebhook(platform, event.payload, event.signature)).status).toBe(200);
@@ -104,14 +110,7 @@ describe('Stripe webhooks and Connect onboarding', () => {
   });
 
   it('marks a pending charge failed on payment_intent.payment_failed, and ignores events it does not use', async () => {
-    const deliveryId = randomUUID();
-    const paymentId = randomUUID();
-    await query(
-      platform.db.url,
-      `INSERT INTO payments.payment (id, delivery_id, customer_id, traveler_id, currency, amount_minor, platform_fee_minor, status, provider, updated_at)
-       VALUES ($1, $2, $3, $4, 'EUR', 2500, 300, 'PENDING', 'stripe', now())`,
-      [paymentId, deliveryId, randomUUID(), randomUUID()],
-    );
+    const { deliveryId, paymentId } = await pendingStripePayment();
     const intent = { id: 'pi_failed', object: 'payment_intent', status: 'requires_payment_method', metadata: { deliveryId, paymentId }, last_payment_error: { code: 'card_declined', decline_code: 'expired_card' } };
     expect((await send('payment_intent.payment_failed', intent)).status).toBe(200);
     expect((await paymentRow(deliveryId)).status).toBe('FAILED');

@@ -49,6 +49,3 @@ export function money(field: string, raw: Money, opts: MoneyRules = {}): Money {
   if (opts.wholeSteps ?? true) inWholeSteps(field, amountMinor, currency);
   return { amountMinor, currency };
 }
-
-/** Rounds half away from zero to a whole minor unit: the one rounding rule for computed amounts. */
-export const roundMinor = (value: number): number => Math.sign(value) * Math.round(Math.abs(value));

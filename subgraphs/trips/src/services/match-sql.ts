@@ -43,7 +43,7 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: R
     SELECT t.*, r.average_rating, r.rating_count,
       greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
         + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
-      ${priceSql('t', g)} AS price_minor
+      ${priceSql(g)} AS price_minor
     FROM ${source(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
       LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
     WHERE ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
@@ -56,16 +56,13 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: R
       AND t.traveler_id <> ${c.customerId}::uuid`;
 }
 
-/**
- * `priceMinor` in SQL: base + the weight part rounded up to a whole step of the trip's currency.
- * The steps are constants of the statement's text (the same for every request, so it stays one
- * prepared statement).
- */
-function priceSql(alias: string, weightG: number): Prisma.Sql {
-  const t = Prisma.raw(alias);
-  const cases = STEPPED_CURRENCIES.map(([code, step]) => `WHEN '${code}' THEN ${step}`).join(' ');
-  const step = Prisma.raw(`(CASE ${alias}.currency ${cases} ELSE 1 END)`);
-  return Prisma.sql`${t}.base_price_minor + (${t}.price_per_kg_minor::bigint * ${weightG}::int + 1000 * ${step} - 1) / (1000 * ${step}) * ${step}`;
+/** The trip's currency step as SQL, a constant of the statement's text (so it stays one prepared statement). */
+const STEP_SQL = `(CASE t.currency ${STEPPED_CURRENCIES.map(([code, step]) => `WHEN '${code}' THEN ${step}`).join(' ')} ELSE 1 END)`;
+
+/** `priceMinor` in SQL, over the trip `t`: base + the weight part rounded up to a whole step of its currency. */
+function priceSql(weightG: number): Prisma.Sql {
+  const step = Prisma.raw(STEP_SQL);
+  return Prisma.sql`t.base_price_minor + (t.price_per_kg_minor::bigint * ${weightG}::int + 1000 * ${step} - 1) / (1000 * ${step}) * ${step}`;
 }
 
 /** The score's components over the candidates `c` (see the trips README for the formulas). */

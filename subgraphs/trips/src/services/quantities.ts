@@ -61,8 +61,8 @@ export const toCapacity = (q: Quantities): CapacityLike => ({ weightKg: q.weight
  * it is. Integer arithmetic, so the SQL used by matching (`priceSql`) computes the very same number.
  */
 export function priceMinor(basePriceMinor: number, pricePerKgMinor: number, weightG: number, currency: string): number {
-  const unit = 1000 * stepOf(currency);
-  return basePriceMinor + Math.ceil((pricePerKgMinor * weightG) / unit) * stepOf(currency);
+  const step = stepOf(currency);
+  return basePriceMinor + Math.ceil((pricePerKgMinor * weightG) / (1000 * step)) * step;
 }
 
 /** A weight asked about (price quotes), in grams rounded up like a reservation. */
