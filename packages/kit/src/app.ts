@@ -37,6 +37,8 @@ export interface SubgraphAppOptions<C extends BaseContext, P extends Transaction
   typeDefs: DocumentNode;
   resolvers: ResolverMap;
   prisma: P;
+  /** Closes the database connections (a `Database`'s `close`); `prisma.$disconnect()` by default. */
+  closeDatabase?: () => Promise<void>;
   /** Builds the domain services once per process. */
   services: (deps: AppDeps<P>) => S;
   context: (base: BaseContext, services: S) => C;
@@ -119,7 +121,7 @@ export function createSubgraphApp<C extends BaseContext, P extends Transactional
         () => scheduler?.close(),
         () => relay?.close(),
         () => workerRedis?.quit(),
-        () => opts.prisma.$disconnect(),
+        () => (opts.closeDatabase ? opts.closeDatabase() : opts.prisma.$disconnect()),
         () => redis.quit(),
       ]);
     },

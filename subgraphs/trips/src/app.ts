@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { DateTime, createPrismaClient, createSubgraphApp, schemaOf } from '@p2p/kit';
+import { DateTime, createDatabase, createSubgraphApp, schemaOf } from '@p2p/kit';
 import { PrismaClient } from './generated/prisma/client.js';
 import type { TripsConfig } from './config.js';
 import type { Resolvers } from './generated/graphql.js';
@@ -24,7 +24,7 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export function createTripsApp(config: TripsConfig, options: { workers?: boolean } = {}) {
-  const prisma = createPrismaClient(PrismaClient, config.databaseUrl, config.TRIPS_DB_POOL_SIZE);
+  const { prisma, reader, close } = createDatabase(PrismaClient, config.databaseUrl, config.TRIPS_DB_POOL_SIZE);
   const tables = tripTables(schemaOf(config.databaseUrl));
   return createSubgraphApp<TripsContext, PrismaClient, TripsServices, Tx>({
     name: 'trips',
@@ -32,14 +32,15 @@ export function createTripsApp(config: TripsConfig, options: { workers?: boolean
     typeDefs,
     resolvers: { DateTime, Query, Mutation, Trip, TripTemplate, DeliveryRequest } satisfies Resolvers,
     prisma,
+    closeDatabase: close,
     workers: options.workers,
     services: ({ outbox }) => {
       const trips = new Trips(prisma, outbox, tables, config.MAX_PAGE_SIZE);
       return {
         trips,
-        search: new TripSearch(prisma, tables, { maxRadiusKm: config.MAX_SEARCH_RADIUS_KM, maxPageSize: config.MAX_PAGE_SIZE }),
+        search: new TripSearch(reader, tables, { maxRadiusKm: config.MAX_SEARCH_RADIUS_KM, maxPageSize: config.MAX_PAGE_SIZE }),
         reservations: new Reservations(prisma, tables),
-        matching: new Matching(prisma, tables, { radiusKm: config.MATCH_RADIUS_KM, maxResults: config.MAX_PAGE_SIZE }),
+        matching: new Matching(reader, tables, { radiusKm: config.MATCH_RADIUS_KM, maxResults: config.MAX_PAGE_SIZE }),
         templates: new Templates(prisma, trips, config.MAX_TEMPLATES_PER_USER),
         ratings: new TravelerRatings(prisma, tables),
       };

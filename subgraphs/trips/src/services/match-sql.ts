@@ -31,7 +31,8 @@ export interface MatchQueryOptions {
  * the pickup, arriving near the drop-off, departing in the window) is answered by the GiST index
  * on `route_key` (`tripsOnRoute`), so the table is read for real candidates only; `ST_DWithin` then decides
  * exactly. Sphere distances
- * (`use_spheroid => false`): within 0.5 % of the spheroid and cheaper.
+ * (`use_spheroid => false`): within 0.5 % of the spheroid and cheaper. The request's two points
+ * and the distance between them are built once (`q`), not for every candidate row.
  */
 function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: RouteSource): Prisma.Sql {
   const pickup = geoPoint(c.pickup.lat, c.pickup.lng);
@@ -41,13 +42,14 @@ function candidates(t: TripTables, c: MatchCriteria, radiusKm: number, source: R
   const departFrom = new Date(Math.max(c.pickupFrom.getTime(), Date.now()));
   return Prisma.sql`
     SELECT t.*, r.average_rating, r.rating_count,
-      greatest(0, ST_Distance(t.origin, ${pickup}, false) + ST_Distance(${pickup}, ${dropoff}, false)
-        + ST_Distance(${dropoff}, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
+      greatest(0, ST_Distance(t.origin, q.pickup, false) + q.direct_m
+        + ST_Distance(q.dropoff, t.destination, false) - ST_Distance(t.origin, t.destination, false)) / 1000.0 AS detour_km,
       ${priceSql(g)} AS price_minor
-    FROM ${source(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
+    FROM (SELECT ${pickup} AS pickup, ${dropoff} AS dropoff, ST_Distance(${pickup}, ${dropoff}, false) AS direct_m OFFSET 0) q
+      CROSS JOIN ${source(t.trip, { center: c.pickup, radiusKm }, { center: c.dropoff, radiusKm }, departFrom, c.pickupUntil)} t
       LEFT JOIN ${t.rating} r ON r.user_id = t.traveler_id
-    WHERE ST_DWithin(t.origin, ${pickup}, ${radius}::float8, false)
-      AND ST_DWithin(t.destination, ${dropoff}, ${radius}::float8, false)
+    WHERE ST_DWithin(t.origin, q.pickup, ${radius}::float8, false)
+      AND ST_DWithin(t.destination, q.dropoff, ${radius}::float8, false)
       AND t.departure_at BETWEEN ${c.pickupFrom}::timestamptz AND ${c.pickupUntil}::timestamptz
       AND t.departure_at > now()
       AND t.arrival_at <= ${c.deliverBy}::timestamptz

@@ -1,5 +1,5 @@
-import { badInput, forbidden, geoPoint, isUuid, pageSizeOf } from '@p2p/kit';
-import type { PrismaClient, Trip } from '../generated/prisma/client.js';
+import { badInput, forbidden, geoPoint, isUuid, pageSizeOf, type RowReader } from '@p2p/kit';
+import type { Trip } from '../generated/prisma/client.js';
 import { matchQuery, type MatchCriteria } from './match-sql.js';
 import { demandOf } from './quantities.js';
 import type { Point } from './route-box.js';
@@ -62,7 +62,7 @@ export function criteriaOf(r: RequestRepresentation): MatchCriteria {
 
 export class Matching {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly reader: RowReader,
     private readonly tables: TripTables,
     private readonly options: { radiusKm: number; maxResults: number },
   ) {}
@@ -74,7 +74,7 @@ export class Matching {
   async find(criteria: MatchCriteria, first: number, viewerId: string | null): Promise<TripMatchResult[]> {
     if (viewerId !== null && viewerId !== criteria.customerId) throw forbidden("Only the request's customer can see its matching trips");
     const size = pageSizeOf(first, this.options.maxResults);
-    const rows = await this.prisma.$queryRaw<MatchRow[]>(matchQuery(this.tables, criteria, { radiusKm: this.options.radiusKm, first: size }));
+    const rows = await this.reader.rows<MatchRow>(matchQuery(this.tables, criteria, { radiusKm: this.options.radiusKm, first: size }));
     return rows.map(({ detour, timing, capacity, rating, price, score, detourKm, priceMinor, ...trip }) => ({
       trip,
       score,

@@ -1,5 +1,5 @@
-import { PREPARED, badInput, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
-import { Prisma, type PrismaClient, type Trip } from '../generated/prisma/client.js';
+import { PREPARED, badInput, type RowReader, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
+import { Prisma, type Trip } from '../generated/prisma/client.js';
 import { demandOf } from './quantities.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
 import { tripsOnRoute, type Point } from './route-box.js';
@@ -31,7 +31,7 @@ export interface SearchLimits {
 /** Public search: upcoming trips leaving near one point for near another, soonest departure first. */
 export class TripSearch {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly reader: RowReader,
     private readonly tables: TripTables,
     private readonly limits: SearchLimits,
   ) {}
@@ -73,11 +73,11 @@ export class TripSearch {
     const first = pageSizeOf(input.first, this.limits.maxPageSize);
     const { route, where } = this.conditions(input);
     // Prepared: the optional filters make a handful of texts at most.
-    const rows = await this.prisma.$queryRaw<Trip[]>`${Prisma.raw(PREPARED)}
+    const rows = await this.reader.rows<Trip>(Prisma.sql`${Prisma.raw(PREPARED)}
       SELECT ${tripSelect('t')} FROM ${route} t
        WHERE ${Prisma.join(where, ' AND ')}
        ORDER BY t.departure_at, t.id
-       LIMIT ${first + 1}::int`;
+       LIMIT ${first + 1}::int`);
     return pageOf(rows, first, (t) => t.departureAt);
   }
 }
