@@ -149,7 +149,7 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
   const prefix = `p2p-bench-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
-    NODE_ENV: 'test',
+    NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

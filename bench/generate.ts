@@ -52,12 +52,17 @@ async function createLookups(db: pg.Client): Promise<void> {
  * Trips spread over routes between European cities: origins and destinations drawn by city
  * weight, 0.25° of jitter around the centre, departures over the next 90 days (97 % upcoming,
  * 2 % cancelled, 1 % completed in the past), 0–50 % of capacity already booked.
+ *
+ * Stored in the order they were published, as a live table appends them: a trip is published up
+ * to 90 days before it departs, so a table in steady state holds, for a departure D ahead, trips
+ * published any time between D − 90 days and now (uniformly); a past trip was published up to
+ * 30 days before it left. Rows, and so the route index built over them, are in `created_at` order.
  */
 const INSERT_TRIPS = `
 INSERT INTO trips.trip (id, traveler_id, mode, origin_address, origin_city, origin_country, origin_lat, origin_lng,
   destination_address, destination_city, destination_country, destination_lat, destination_lng, departure_at, arrival_at,
   capacity_weight_g, capacity_volume_ml, capacity_items, remaining_weight_g, remaining_volume_ml, remaining_items,
-  accepted_categories, currency, base_price_minor, price_per_kg_minor, status, updated_at)
+  accepted_categories, currency, base_price_minor, price_per_kg_minor, status, created_at, updated_at)
 SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(x.traveler), 12, '0'))::uuid,
   (CASE WHEN k.km > 900 THEN 'FLIGHT' WHEN x.u1 < 0.45 THEN 'TRAIN' WHEN x.u1 < 0.85 THEN 'CAR' ELSE 'BUS' END)::trips."TravelMode",
   o.name || ' centre', o.name, o.country, k.olat, k.olng, d.name || ' centre', d.name, d.country, k.dlat, k.dlng,
@@ -65,11 +70,12 @@ SELECT gen_random_uuid(), ('00000000-0000-4000-8000-' || lpad(to_hex(x.traveler)
   k.weight_g, k.volume_ml, k.items,
   k.weight_g - floor(k.weight_g * k.booked)::int, k.volume_ml - floor(k.volume_ml * k.booked)::int, k.items - floor(k.items * k.booked)::int,
   m.categories, o.currency, ((200 + floor(x.u3 * 1300)) * o.fx)::int, ((50 + floor(x.u4 * 450)) * o.fx)::int,
-  (CASE WHEN x.ustatus < 0.97 THEN 'UPCOMING' WHEN x.ustatus < 0.99 THEN 'CANCELLED' ELSE 'COMPLETED' END)::trips."TripStatus", now()
+  (CASE WHEN x.ustatus < 0.97 THEN 'UPCOMING' WHEN x.ustatus < 0.99 THEN 'CANCELLED' ELSE 'COMPLETED' END)::trips."TripStatus",
+  p.created, p.created
 FROM (
   SELECT floor(random() * ${SLOTS})::int AS so, floor(random() * ${SLOTS})::int AS sd, floor(random() * ${1 << allowedCategories.length})::int AS mask,
     floor(random() * ${TRAVELERS})::int AS traveler, random() AS u1, random() AS u2, random() AS u3, random() AS u4,
-    random() AS u5, random() AS u6, random() AS ustatus, random() AS j1, random() AS j2, random() AS j3, random() AS j4
+    random() AS u5, random() AS u6, random() AS u7, random() AS ustatus, random() AS j1, random() AS j2, random() AS j3, random() AS j4
   FROM generate_series(1, $1::int)
 ) x
 JOIN bench_slot so ON so.slot = x.so
@@ -83,7 +89,11 @@ CROSS JOIN LATERAL (SELECT
   111.2 * sqrt((d.lat - o.lat) ^ 2 + ((d.lng - o.lng) * cos(radians((o.lat + d.lat) / 2))) ^ 2) AS km,
   CASE WHEN x.ustatus < 0.99 THEN now() + interval '1 hour' + x.u2 * interval '90 days' ELSE now() - x.u2 * interval '90 days' END AS departure,
   (3 + floor(x.u3 * 28))::int * 1000 AS weight_g, (10 + floor(x.u4 * 110))::int * 1000 AS volume_ml, (1 + floor(x.u5 * 10))::int AS items,
-  greatest(0, x.u6 - 0.5) AS booked) k`;
+  greatest(0, x.u6 - 0.5) AS booked) k
+CROSS JOIN LATERAL (SELECT CASE WHEN k.departure > now()
+  THEN k.departure - interval '90 days' + x.u7 * (now() - k.departure + interval '90 days')
+  ELSE k.departure - x.u7 * interval '30 days' END AS created) p
+ORDER BY p.created`;
 
 /** Replaces the trips with `count` generated ones; indexes are dropped during the load and rebuilt after. */
 export async function generateTrips(db: pg.Client, count: number, seed: number): Promise<{ seconds: number; upcoming: number }> {

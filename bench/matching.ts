@@ -1,5 +1,6 @@
 // Matching benchmark: `npx tsx bench/matching.ts [--trips 100000,1000000] [--requests 500] [--variants chosen,origin-departure,separate]`
 // See bench/README.md for what it measures and the figures measured on the project's machine.
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -9,6 +10,13 @@ import { benchGateway, type GatewayRun } from './gateway-bench.js';
 import { sampleRequests } from './requests.js';
 import { benchSql, variants, type SqlRun } from './sql-bench.js';
 import { ms, table } from './stats.js';
+
+// The servers run as deployed: graphql-js (and libraries like it) take their production paths only
+// when NODE_ENV is 'production' when they load, so the benchmark restarts itself with it set.
+if (process.env.NODE_ENV !== 'production') {
+  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  process.exit(run.status ?? 1);
+}
 
 const { values: args } = parseArgs({
   options: {
