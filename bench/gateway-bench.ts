@@ -16,7 +16,7 @@ import { Client, MatchingTripsForRequestDocument, RegisterDocument } from '@p2p/
 import { deleteKeysWithPrefix, freePort } from '@p2p/testing';
 import type { MatchCriteria } from '../subgraphs/trips/src/services/matching.js';
 import { summarize, timed, type Summary } from './stats.js';
-import { MATCH_FIRST, MATCH_RADIUS_KM } from './sql-bench.js';
+import { MATCH_FIRST, MATCH_RADIUS_KM, type RequestSet } from './sql-bench.js';
 
 /**
  * Deliveries' side of the plan, standing in for the deliveries subgraph: it answers
@@ -195,8 +195,8 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
   };
 }
 
-/** Times `matchingTrips` through the gateway for every request, one at a time, after a warm-up. */
-export async function benchGateway(databaseUrl: string, requests: MatchCriteria[], warmup: number, topology: Topology): Promise<GatewayRun> {
+/** Times `matchingTrips` through the gateway for every timed request, one at a time, after the warm-up ones. */
+export async function benchGateway(databaseUrl: string, requests: RequestSet, topology: Topology): Promise<GatewayRun> {
   const platform = await startBenchPlatform(databaseUrl, topology);
   try {
     const { register } = await new Client({ url: platform.gatewayUrl }).run(RegisterDocument, {
@@ -204,12 +204,15 @@ export async function benchGateway(databaseUrl: string, requests: MatchCriteria[
     });
     const agent = new Agent({ keepAliveTimeout: 60_000 });
     const client = new Client({ url: platform.gatewayUrl, accessToken: () => register.accessToken, fetch: leanFetch(agent) });
-    const ids = requests.map((r) => {
-      const id = randomUUID();
-      platform.requests.set(id, representationOf(id, { ...r, customerId: register.user.id }));
-      return id;
-    });
-    for (const id of ids.slice(0, warmup)) await client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST });
+    const idsOf = (list: MatchCriteria[]) =>
+      list.map((r) => {
+        const id = randomUUID();
+        platform.requests.set(id, representationOf(id, { ...r, customerId: register.user.id }));
+        return id;
+      });
+    const warmupIds = idsOf(requests.warmup);
+    const ids = idsOf(requests.timed);
+    for (const id of warmupIds) await client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST });
     const samples: number[] = [];
     let results = 0;
     const loadBefore = loadavg()[0]!;

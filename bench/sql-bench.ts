@@ -125,14 +125,20 @@ async function explainBusiest(db: pg.Client, requests: MatchCriteria[], counts: 
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
-/** Runs every request (after a warm-up pass) and times each statement on its own. */
-export async function benchSql(db: pg.Client, variant: IndexVariant, requests: MatchCriteria[], warmup: number): Promise<SqlRun> {
+/** The requests a run sends: untimed ones first, then the timed ones, never the same request twice. */
+export interface RequestSet {
+  warmup: MatchCriteria[];
+  timed: MatchCriteria[];
+}
+
+/** Runs the warm-up requests, then times each of the others on its own. */
+export async function benchSql(db: pg.Client, variant: IndexVariant, { warmup, timed: requests }: RequestSet): Promise<SqlRun> {
   await db.query('BEGIN');
   try {
     const [buildMs] = await timed(async () => {
       for (const ddl of variant.ddl) await db.query(ddl);
     });
-    for (const r of requests.slice(0, warmup)) await db.query(matchingStatement(r, variant.source));
+    for (const r of warmup) await db.query(matchingStatement(r, variant.source));
     const samples: number[] = [];
     const counts: number[] = [];
     const loadBefore = loadavg()[0]!;
