@@ -2,11 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { RegisterDocument, type Client, type CreateTripMutationVariables } from '@p2p/sdk';
 import { INTERNAL_HEADER, bullPrefix, createRedis, eventQueueName, signGatewayCredential, signServiceCredential, type EventEnvelope, type Topic, type EventPayloads } from '@p2p/kit';
-import { query, type Platform } from '@p2p/testing';
+import { inHours, query, type Platform } from '@p2p/testing';
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
-export const inHours = (h: number): string => new Date(Date.now() + h * HOUR).toISOString();
+export { inHours };
 
 export const PARIS = { lat: 48.8566, lng: 2.3522 };
 export const LYON = { lat: 45.764, lng: 4.8357 };

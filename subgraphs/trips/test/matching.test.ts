@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelTripDocument, CreateDeliveryRequestDocument, CreateTripDocument, MatchingTripsForRequestDocument } from '@p2p/sdk';
-import { startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { requestInput, startPlatform, waitFor, type Platform } from '@p2p/testing';
 import { LYON, MARSEILLE, PARIS, VERSAILLES, callTrips, deliverEvent, inHours, place, rows, signUp, tripInput, type SignedUp } from './helpers.js';
 
 const MATCHES = `query ($reps: [_Any!]!, $first: Int) {
@@ -152,22 +152,7 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
     const to = { lat: 43.6047, lng: 1.4442 }; // Toulouse: a route no other test here uses
     const trip = await publish(t1, { ...at(30), destination: place(to, 'Toulouse'), acceptedCategories: ['BOOKS'] });
     const { createDeliveryRequest: request } = await customer.client.run(CreateDeliveryRequestDocument, {
-      input: {
-        title: 'Box of books',
-        category: 'BOOKS',
-        weightKg: 2,
-        dimensions: { lengthCm: 30, widthCm: 20, heightCm: 10 },
-        declaredValue: { amountMinor: 6000, currency: 'EUR' },
-        quantity: 1,
-        pickup: { ...place(PARIS, 'Paris') },
-        pickupContact: { name: 'Ada', phone: '+33612345678' },
-        dropoff: { ...place(to, 'Toulouse') },
-        dropoffContact: { name: 'Grace', phone: '+33698765432' },
-        pickupFrom: inHours(24),
-        pickupUntil: inHours(72),
-        deliverBy: inHours(120),
-        maxPrice: { amountMinor: 4000, currency: 'EUR' },
-      },
+      input: requestInput({ pickup: place(PARIS, 'Paris'), dropoff: place(to, 'Toulouse') }),
     });
     const { deliveryRequest } = await customer.client.run(MatchingTripsForRequestDocument, { id: request.id, first: 5 });
     expect(deliveryRequest?.matchingTrips.map((m) => m.trip.id)).toEqual([trip]);
