@@ -11,7 +11,14 @@ export interface City {
   weight: number;
 }
 
-const c = (name: string, country: string, currency: string, lat: number, lng: number, weight: number): City => ({ name, country, currency, lat, lng, weight });
+const c = (name: string, country: string, currency: string, lat: number, lng: number, weight: number): City => ({
+  name,
+  country,
+  currency,
+  lat,
+  lng,
+  weight,
+});
 
 export const cities: readonly City[] = [
   c('London', 'GB', 'GBP', 51.5074, -0.1278, 9.5),

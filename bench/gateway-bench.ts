@@ -4,7 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { parse } from 'graphql';
 import { Agent, request } from 'undici';
-import { DateTime, INTERNAL_HEADER, closeAll, createLogger, signGatewayCredential, startSubgraphServer, type RunningServer, type SubgraphApp } from '@p2p/kit';
+import {
+  DateTime,
+  INTERNAL_HEADER,
+  closeAll,
+  createLogger,
+  signGatewayCredential,
+  startSubgraphServer,
+  type RunningServer,
+  type SubgraphApp,
+} from '@p2p/kit';
 import { createAuthApp } from '@p2p/auth/src/app.js';
 import { loadAuthConfig } from '@p2p/auth/src/config.js';
 import { createUsersApp } from '@p2p/users/src/app.js';
@@ -53,13 +62,21 @@ function representationOf(id: string, c: MatchCriteria) {
   };
 }
 
-async function startStandInDeliveries(port: number, secret: string, requests: Map<string, ReturnType<typeof representationOf>>): Promise<RunningServer> {
+async function startStandInDeliveries(
+  port: number,
+  secret: string,
+  requests: Map<string, ReturnType<typeof representationOf>>,
+): Promise<RunningServer> {
   const find = (id: string) => requests.get(id) ?? null;
   return startSubgraphServer(
     {
       name: 'deliveries-stand-in',
       typeDefs: standInSdl,
-      resolvers: { DateTime, Query: { deliveryRequest: (_: unknown, { id }: { id: string }) => find(id) }, DeliveryRequest: { __resolveReference: (r: { id: string }) => find(r.id) } },
+      resolvers: {
+        DateTime,
+        Query: { deliveryRequest: (_: unknown, { id }: { id: string }) => find(id) },
+        DeliveryRequest: { __resolveReference: (r: { id: string }) => find(r.id) },
+      },
       internalSecret: secret,
       log: createLogger('deliveries-stand-in', 'silent'),
       buildContext: (base) => base,
@@ -82,14 +99,28 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not become ready`);
 }
 
-async function spawnService(entry: string, env: Record<string, string>, readyUrl: string): Promise<() => Promise<void>> {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+async function spawnService(
+  entry: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<() => Promise<void>> {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitReady(readyUrl, child);
   return () =>
     new Promise<void>((resolve) => {
@@ -107,7 +138,12 @@ async function spawnService(entry: string, env: Record<string, string>, readyUrl
  */
 function leanFetch(agent: Agent): typeof fetch {
   return (async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
-    const response = await request(url, { method: init.method as 'POST', headers: init.headers, body: init.body, dispatcher: agent });
+    const response = await request(url, {
+      method: init.method as 'POST',
+      headers: init.headers,
+      body: init.body,
+      dispatcher: agent,
+    });
     return { status: response.statusCode, ok: response.statusCode < 300, json: () => response.body.json() };
   }) as unknown as typeof fetch;
 }
@@ -159,7 +195,9 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
     ARGON2_ITERATIONS: '1',
     MATCH_RADIUS_KM: String(MATCH_RADIUS_KM),
     AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    ...Object.fromEntries(names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`])),
+    ...Object.fromEntries(
+      names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`]),
+    ),
   };
   const inProcess = topology === 'one-process' ? ['auth', 'users', 'trips'] : ['auth', 'users'];
   const factories: Record<string, () => SubgraphApp<unknown>> = {
@@ -174,9 +212,21 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
   const stops: (() => Promise<void>)[] = [];
   let gatewayUrl: string;
   if (topology === 'processes') {
-    stops.push(await spawnService('subgraphs/trips/src/main.ts', { ...env, TRIPS_PORT: String(ports.trips) }, `http://127.0.0.1:${ports.trips}/ready`));
+    stops.push(
+      await spawnService(
+        'subgraphs/trips/src/main.ts',
+        { ...env, TRIPS_PORT: String(ports.trips) },
+        `http://127.0.0.1:${ports.trips}/ready`,
+      ),
+    );
     const gatewayPort = await freePort();
-    stops.push(await spawnService('gateway/src/main.ts', { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' }, `http://127.0.0.1:${gatewayPort}/health`));
+    stops.push(
+      await spawnService(
+        'gateway/src/main.ts',
+        { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' },
+        `http://127.0.0.1:${gatewayPort}/health`,
+      ),
+    );
     gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
   } else {
     const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
@@ -200,10 +250,20 @@ export async function benchGateway(databaseUrl: string, requests: RequestSet, to
   const platform = await startBenchPlatform(databaseUrl, topology);
   try {
     const { register } = await new Client({ url: platform.gatewayUrl }).run(RegisterDocument, {
-      input: { email: `bench-${randomUUID()}@example.com`, password: 'Bench-password-42', firstName: 'Bench', lastName: 'Mark', roles: ['CUSTOMER'] },
+      input: {
+        email: `bench-${randomUUID()}@example.com`,
+        password: 'Bench-password-42',
+        firstName: 'Bench',
+        lastName: 'Mark',
+        roles: ['CUSTOMER'],
+      },
     });
     const agent = new Agent({ keepAliveTimeout: 60_000 });
-    const client = new Client({ url: platform.gatewayUrl, accessToken: () => register.accessToken, fetch: leanFetch(agent) });
+    const client = new Client({
+      url: platform.gatewayUrl,
+      accessToken: () => register.accessToken,
+      fetch: leanFetch(agent),
+    });
     const idsOf = (list: MatchCriteria[]) =>
       list.map((r) => {
         const id = randomUUID();
@@ -217,12 +277,20 @@ export async function benchGateway(databaseUrl: string, requests: RequestSet, to
     let results = 0;
     const loadBefore = loadavg()[0]!;
     for (const id of ids) {
-      const [elapsed, data] = await timed(() => client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST }));
+      const [elapsed, data] = await timed(() =>
+        client.run(MatchingTripsForRequestDocument, { id, first: MATCH_FIRST }),
+      );
       samples.push(elapsed);
       results += data.deliveryRequest?.matchingTrips.length ?? 0;
     }
     const load: [number, number] = [loadBefore, loadavg()[0]!];
-    const subgraph = await benchDirect(platform.env, platform.tripsPort, register.user.id, ids.map((id) => platform.requests.get(id)!), agent);
+    const subgraph = await benchDirect(
+      platform.env,
+      platform.tripsPort,
+      register.user.id,
+      ids.map((id) => platform.requests.get(id)!),
+      agent,
+    );
     await agent.close();
     return { topology, load, gateway: summarize(samples), subgraph, meanResults: results / ids.length };
   } finally {
@@ -231,7 +299,13 @@ export async function benchGateway(databaseUrl: string, requests: RequestSet, to
 }
 
 /** The trips subgraph alone (`_entities` as the gateway sends it), to split gateway cost from trips' own. */
-async function benchDirect(env: Record<string, string>, port: number, viewerId: string, reps: ReturnType<typeof representationOf>[], agent: Agent): Promise<Summary> {
+async function benchDirect(
+  env: Record<string, string>,
+  port: number,
+  viewerId: string,
+  reps: ReturnType<typeof representationOf>[],
+  agent: Agent,
+): Promise<Summary> {
   const samples: number[] = [];
   for (const rep of reps) {
     const credential = await signGatewayCredential(env.INTERNAL_JWT_SECRET!, {
@@ -240,9 +314,17 @@ async function benchDirect(env: Record<string, string>, port: number, viewerId: 
       userAgent: null,
       requestId: randomUUID(),
     });
-    const body = JSON.stringify({ query: DIRECT, variables: { reps: [{ __typename: 'DeliveryRequest', ...rep }], first: MATCH_FIRST } });
+    const body = JSON.stringify({
+      query: DIRECT,
+      variables: { reps: [{ __typename: 'DeliveryRequest', ...rep }], first: MATCH_FIRST },
+    });
     const [elapsed] = await timed(async () => {
-      const response = await request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: credential }, body, dispatcher: agent });
+      const response = await request(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: credential },
+        body,
+        dispatcher: agent,
+      });
       const json = (await response.body.json()) as { errors?: unknown[] };
       if (json.errors) throw new Error(`trips answered errors: ${JSON.stringify(json.errors)}`);
     });

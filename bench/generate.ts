@@ -3,7 +3,20 @@ import { allowedCategories, migrateAll } from '@p2p/kit';
 import { cities } from './cities.js';
 
 /** Rough units of each currency per euro, so prices look like prices in every country. */
-const perEuro: Record<string, number> = { EUR: 1, GBP: 0.85, CHF: 0.95, CZK: 25, PLN: 4.3, HUF: 390, RSD: 117, RON: 5, BGN: 2, DKK: 7.5, SEK: 11, NOK: 11.5 };
+const perEuro: Record<string, number> = {
+  EUR: 1,
+  GBP: 0.85,
+  CHF: 0.95,
+  CZK: 25,
+  PLN: 4.3,
+  HUF: 390,
+  RSD: 117,
+  RON: 5,
+  BGN: 2,
+  DKK: 7.5,
+  SEK: 11,
+  NOK: 11.5,
+};
 const SLOTS = 1000;
 export const TRAVELERS = 50_000;
 
@@ -34,17 +47,33 @@ export async function createBenchDatabase(adminUrl: string, name: string): Promi
 
 /** Lookup tables: weighted city slots (busy cities get more trips) and category sets by bit mask. */
 async function createLookups(db: pg.Client): Promise<void> {
-  await db.query(`CREATE TEMP TABLE bench_city (idx int PRIMARY KEY, name text, country text, currency text, lat float8, lng float8, fx float8)`);
+  await db.query(
+    `CREATE TEMP TABLE bench_city (idx int PRIMARY KEY, name text, country text, currency text, lat float8, lng float8, fx float8)`,
+  );
   for (const [i, c] of cities.entries()) {
-    await db.query(`INSERT INTO bench_city VALUES ($1, $2, $3, $4, $5, $6, $7)`, [i, c.name, c.country, c.currency, c.lat, c.lng, perEuro[c.currency] ?? 1]);
+    await db.query(`INSERT INTO bench_city VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      i,
+      c.name,
+      c.country,
+      c.currency,
+      c.lat,
+      c.lng,
+      perEuro[c.currency] ?? 1,
+    ]);
   }
   const total = cities.reduce((s, c) => s + c.weight, 0);
   const slots: number[] = [];
   cities.forEach((c, i) => slots.push(...Array<number>(Math.max(1, Math.round((c.weight / total) * SLOTS))).fill(i)));
-  await db.query(`CREATE TEMP TABLE bench_slot AS SELECT (n - 1)::int AS slot, city FROM unnest($1::int[]) WITH ORDINALITY AS u(city, n)`, [slots]);
-  await db.query(`CREATE TEMP TABLE bench_mask AS
+  await db.query(
+    `CREATE TEMP TABLE bench_slot AS SELECT (n - 1)::int AS slot, city FROM unnest($1::int[]) WITH ORDINALITY AS u(city, n)`,
+    [slots],
+  );
+  await db.query(
+    `CREATE TEMP TABLE bench_mask AS
     SELECT m AS mask, coalesce(nullif(ARRAY(SELECT c FROM unnest($1::text[]) WITH ORDINALITY AS x(c, i) WHERE m & (1 << (i::int - 1)) <> 0), '{}'), '{DOCUMENTS}') AS categories
-      FROM generate_series(0, (1 << array_length($1::text[], 1)) - 1) AS m`, [allowedCategories]);
+      FROM generate_series(0, (1 << array_length($1::text[], 1)) - 1) AS m`,
+    [allowedCategories],
+  );
   await db.query(`ANALYZE bench_city; ANALYZE bench_slot; ANALYZE bench_mask`);
 }
 
@@ -96,7 +125,11 @@ CROSS JOIN LATERAL (SELECT CASE WHEN k.departure > now()
 ORDER BY p.created`;
 
 /** Replaces the trips with `count` generated ones; indexes are dropped during the load and rebuilt after. */
-export async function generateTrips(db: pg.Client, count: number, seed: number): Promise<{ seconds: number; upcoming: number }> {
+export async function generateTrips(
+  db: pg.Client,
+  count: number,
+  seed: number,
+): Promise<{ seconds: number; upcoming: number }> {
   const start = performance.now();
   await db.query(`TRUNCATE trips.capacity_reservation, trips.trip, trips.traveler_rating`);
   await db.query(`DROP TABLE IF EXISTS bench_city, bench_slot, bench_mask`);

@@ -1,4 +1,6 @@
-// Matching benchmark: `npx tsx bench/matching.ts [--trips 100000,1000000] [--requests 500] [--variants chosen,origin-departure,separate]`
+// Matching benchmark:
+//   npx tsx bench/matching.ts [--trips 100000,1000000] [--requests 500]
+//     [--variants chosen,origin-departure,separate]
 // See bench/README.md for what it measures and the figures measured on the project's machine.
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -14,7 +16,10 @@ import { ms, table } from './stats.js';
 // The servers run as deployed: graphql-js (and libraries like it) take their production paths only
 // when NODE_ENV is 'production' when they load, so the benchmark restarts itself with it set.
 if (process.env.NODE_ENV !== 'production') {
-  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const run = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   process.exit(run.status ?? 1);
 }
 
@@ -54,7 +59,9 @@ const human = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ?
 
 function report(r: SizeResult): void {
   const base = r.sql[0]!.summary;
-  console.log(`\n== ${human(r.trips)} trips (${r.upcoming.toLocaleString('en')} upcoming): matching SQL, ${requestCount} requests, ms`);
+  console.log(
+    `\n== ${human(r.trips)} trips (${r.upcoming.toLocaleString('en')} upcoming): matching SQL, ${requestCount} requests, ms`,
+  );
   console.log(
     table(
       ['index', 'p50', 'p95', 'p99', 'mean', 'p95 ÷ chosen', 'pages mean', 'pages p95', 'rows', 'load', 'build s'],
@@ -74,19 +81,36 @@ function report(r: SizeResult): void {
     ),
   );
   for (const g of r.gateways) {
-    console.log(`\n== ${human(r.trips)} trips: matchingTrips (${g.topology}), ${requestCount} requests one at a time, ms (load ${g.load.map((l) => l.toFixed(1)).join('→')})`);
+    console.log(
+      `\n== ${human(r.trips)} trips: matchingTrips (${g.topology}), ${requestCount} requests one at a time, ms (load ${g.load.map((l) => l.toFixed(1)).join('→')})`,
+    );
     console.log(
       table(
         ['path', 'p50', 'p95', 'p99', 'mean', 'max'],
         [
-          ['gateway → stand-in deliveries → trips', ms(g.gateway.p50), ms(g.gateway.p95), ms(g.gateway.p99), ms(g.gateway.mean), ms(g.gateway.max)],
-          ['trips subgraph alone (_entities)', ms(g.subgraph.p50), ms(g.subgraph.p95), ms(g.subgraph.p99), ms(g.subgraph.mean), ms(g.subgraph.max)],
+          [
+            'gateway → stand-in deliveries → trips',
+            ms(g.gateway.p50),
+            ms(g.gateway.p95),
+            ms(g.gateway.p99),
+            ms(g.gateway.mean),
+            ms(g.gateway.max),
+          ],
+          [
+            'trips subgraph alone (_entities)',
+            ms(g.subgraph.p50),
+            ms(g.subgraph.p95),
+            ms(g.subgraph.p99),
+            ms(g.subgraph.mean),
+            ms(g.subgraph.max),
+          ],
         ],
       ),
     );
   }
   if (!args['no-explain']) {
-    for (const s of r.sql) console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS), ${s.variant.label}, busiest request:\n${s.explain}`);
+    for (const s of r.sql)
+      console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS), ${s.variant.label}, busiest request:\n${s.explain}`);
   }
 }
 
@@ -129,7 +153,9 @@ async function calibration(db: pg.Client): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`,
+  );
   const url = await createBenchDatabase(ADMIN_URL, args.database);
   // Sessions like the trips subgraph's pool: its prepared statements use generic plans.
   const db = new pg.Client({ connectionString: url, options: GENERIC_PLANS });
@@ -149,7 +175,11 @@ async function main(): Promise<void> {
   console.log('\n== summary (ms)');
   console.log(
     table(
-      ['trips', ...chosenVariants.flatMap((v) => [`${v.name} p50`, `${v.name} p95`]), ...(['one-process', 'processes'] as const).flatMap((t) => [`gateway ${t} p50`, `gateway ${t} p95`])],
+      [
+        'trips',
+        ...chosenVariants.flatMap((v) => [`${v.name} p50`, `${v.name} p95`]),
+        ...(['one-process', 'processes'] as const).flatMap((t) => [`gateway ${t} p50`, `gateway ${t} p95`]),
+      ],
       results.map((r) => [
         human(r.trips),
         ...r.sql.flatMap((s) => [ms(s.summary.p50), ms(s.summary.p95)]),

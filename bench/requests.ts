@@ -30,7 +30,11 @@ export function sampleRequests(count: number, seed: number, customerId: string =
       pickupFrom: new Date(pickupFrom),
       pickupUntil: new Date(pickupUntil),
       deliverBy: new Date(pickupUntil + (1 + random() * 4) * DAY),
-      demand: { weightG: Math.round((0.2 + random() * 4.8) * 1000), volumeMl: Math.round((1 + random() * 19) * 1000), items: random() < 0.8 ? 1 : 2 },
+      demand: {
+        weightG: Math.round((0.2 + random() * 4.8) * 1000),
+        volumeMl: Math.round((1 + random() * 19) * 1000),
+        items: random() < 0.8 ? 1 : 2,
+      },
       category,
     };
   });

@@ -33,7 +33,10 @@ const plainSource: RouteSource = (trip, origin, destination, from, until) => Pri
   WHERE ${dwithin('origin', origin)} AND ${dwithin('destination', destination)}
     AND b.departure_at BETWEEN ${from}::timestamptz AND ${until}::timestamptz AND b.status = 'UPCOMING' OFFSET 0)`;
 
-/** The design before the route key: a 3-D (origin lng, lat, departure hours) PostGIS n-D key, the destination beside it. */
+/**
+ * The design before the route key: a 3-D (origin lng, lat, departure hours) PostGIS n-D key,
+ * the destination beside it.
+ */
 const previousSource: RouteSource = (trip, origin, destination, from, until) => {
   const b = degreeBox(origin.center, origin.radiusKm);
   return Prisma.sql`(SELECT * FROM ${trip} b
@@ -58,7 +61,11 @@ export const variants: Record<string, IndexVariant> = {
   'origin-departure': {
     name: 'origin-departure',
     label: 'GiST (origin, departure_at) btree_gist',
-    ddl: [`DROP INDEX ${CHOSEN_INDEX}`, btreeGist, `CREATE INDEX bench_od_gist ON trips.trip USING gist (origin, departure_at) ${upcoming}`],
+    ddl: [
+      `DROP INDEX ${CHOSEN_INDEX}`,
+      btreeGist,
+      `CREATE INDEX bench_od_gist ON trips.trip USING gist (origin, departure_at) ${upcoming}`,
+    ],
     source: plainSource,
   },
   separate: {
@@ -75,7 +82,11 @@ export const variants: Record<string, IndexVariant> = {
   triple: {
     name: 'triple',
     label: 'GiST (origin, destination, departure_at) btree_gist',
-    ddl: [`DROP INDEX ${CHOSEN_INDEX}`, btreeGist, `CREATE INDEX bench_triple_gist ON trips.trip USING gist (origin, destination, departure_at) ${upcoming}`],
+    ddl: [
+      `DROP INDEX ${CHOSEN_INDEX}`,
+      btreeGist,
+      `CREATE INDEX bench_triple_gist ON trips.trip USING gist (origin, destination, departure_at) ${upcoming}`,
+    ],
     source: plainSource,
   },
 };
@@ -84,8 +95,16 @@ export const MATCH_RADIUS_KM = 50;
 export const MATCH_FIRST = 20;
 
 /** The exact SQL the trips subgraph runs for `matchingTrips`, with its parameters, prepared under the same name. */
-export function matchingStatement(criteria: MatchCriteria, source?: RouteSource): { name?: string; text: string; values: unknown[] } {
-  const sql: Prisma.Sql = matchQuery(tripTables('trips'), criteria, { radiusKm: MATCH_RADIUS_KM, first: MATCH_FIRST }, source);
+export function matchingStatement(
+  criteria: MatchCriteria,
+  source?: RouteSource,
+): { name?: string; text: string; values: unknown[] } {
+  const sql: Prisma.Sql = matchQuery(
+    tripTables('trips'),
+    criteria,
+    { radiusKm: MATCH_RADIUS_KM, first: MATCH_FIRST },
+    source,
+  );
   return { name: preparedStatementName({ sql: sql.text }), text: sql.text, values: sql.values };
 }
 
@@ -106,11 +125,19 @@ interface PlanJson {
 }
 
 /** Pages touched per statement, from EXPLAIN (ANALYZE, BUFFERS) of the first `count` requests. */
-async function measureBuffers(db: pg.Client, requests: MatchCriteria[], count: number, source?: RouteSource): Promise<Summary> {
+async function measureBuffers(
+  db: pg.Client,
+  requests: MatchCriteria[],
+  count: number,
+  source?: RouteSource,
+): Promise<Summary> {
   const pages: number[] = [];
   for (const r of requests.slice(0, count)) {
     const { text, values } = matchingStatement(r, source);
-    const { rows } = await db.query<{ 'QUERY PLAN': PlanJson[] }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, values);
+    const { rows } = await db.query<{ 'QUERY PLAN': PlanJson[] }>(
+      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
+      values,
+    );
     const plan = rows[0]!['QUERY PLAN'][0]!.Plan;
     pages.push(plan['Shared Hit Blocks'] + plan['Shared Read Blocks']);
   }
@@ -118,7 +145,12 @@ async function measureBuffers(db: pg.Client, requests: MatchCriteria[], count: n
 }
 
 /** The request whose plan is shown: the one with the most results, so the plan did real work. */
-async function explainBusiest(db: pg.Client, requests: MatchCriteria[], counts: number[], source?: RouteSource): Promise<string> {
+async function explainBusiest(
+  db: pg.Client,
+  requests: MatchCriteria[],
+  counts: number[],
+  source?: RouteSource,
+): Promise<string> {
   const busiest = counts.indexOf(Math.max(...counts));
   const { text, values } = matchingStatement(requests[busiest]!, source);
   const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
@@ -132,7 +164,11 @@ export interface RequestSet {
 }
 
 /** Runs the warm-up requests, then times each of the others on its own. */
-export async function benchSql(db: pg.Client, variant: IndexVariant, { warmup, timed: requests }: RequestSet): Promise<SqlRun> {
+export async function benchSql(
+  db: pg.Client,
+  variant: IndexVariant,
+  { warmup, timed: requests }: RequestSet,
+): Promise<SqlRun> {
   await db.query('BEGIN');
   try {
     const [buildMs] = await timed(async () => {

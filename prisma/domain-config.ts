@@ -3,7 +3,11 @@
 import { defineConfig } from 'prisma/config';
 
 export function domainConfig(domain: string) {
-  const url = new URL(process.env[`${domain.toUpperCase()}_DATABASE_URL`] ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/p2p');
+  const url = new URL(
+    process.env[`${domain.toUpperCase()}_DATABASE_URL`] ??
+      process.env.DATABASE_URL ??
+      'postgresql://postgres@127.0.0.1:5432/p2p',
+  );
   if (!url.searchParams.has('schema')) url.searchParams.set('schema', domain);
   return defineConfig({
     // Relative to the domain's own prisma.config.ts, which calls this.

@@ -8,7 +8,11 @@ import { domains, prismaDir, REPO_ROOT } from '@p2p/kit';
 // Prisma's CLI insists that a schema engine exists even for `generate`, which never runs it;
 // the stand-in answers for it on machines that cannot download the native engine.
 const engine = resolve(REPO_ROOT, 'packages/prisma-engine/bin/schema-engine.mjs');
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? engine, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? engine,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+};
 const bin = (name: string) => resolve(REPO_ROOT, 'node_modules/.bin', name);
 
 for (const { name } of domains) {
@@ -16,5 +20,9 @@ for (const { name } of domains) {
   if (!existsSync(schema)) continue;
   execFileSync(bin('prisma'), ['generate', '--schema', schema], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
-execFileSync(bin('graphql-codegen'), ['--config', 'codegen.ts', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(bin('graphql-codegen'), ['--config', 'codegen.ts', '--silent'], {
+  cwd: REPO_ROOT,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 console.log(`generated Prisma clients (${domains.map((d) => d.name).join(', ')}) and the SDK`);

@@ -11,7 +11,11 @@ const redisUrl = process.env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined);
 const children: ChildProcess[] = [];
 
 function run(name: string, entry: string): ChildProcess {
-  const child = spawn(resolve(REPO_ROOT, 'node_modules/.bin/tsx'), [entry], { cwd: REPO_ROOT, env: process.env, stdio: 'inherit' });
+  const child = spawn(resolve(REPO_ROOT, 'node_modules/.bin/tsx'), [entry], {
+    cwd: REPO_ROOT,
+    env: process.env,
+    stdio: 'inherit',
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping the platform`);
@@ -25,7 +29,10 @@ function run(name: string, entry: string): ChildProcess {
 async function waitReady(name: string, url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -37,7 +44,9 @@ function stop(code: number): void {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 11_000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(code));
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))))).then(() =>
+    process.exit(code),
+  );
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -53,7 +62,8 @@ try {
 }
 await import('./prepare.js');
 await createDatabaseIfMissing(databaseUrl);
-if (!(await ensurePostgis(databaseUrl))) console.warn('PostGIS is not installed: apt-get install postgresql-15-postgis-3 (trips and location need it)');
+if (!(await ensurePostgis(databaseUrl)))
+  console.warn('PostGIS is not installed: apt-get install postgresql-15-postgis-3 (trips and location need it)');
 for (const [domain, names] of Object.entries(await migrateAll())) {
   console.log(`migrations ${domain}: ${names.length === 0 ? 'up to date' : names.join(', ')}`);
 }

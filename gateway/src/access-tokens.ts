@@ -47,7 +47,8 @@ export function createAccessTokenVerifier(opts: AccessTokenOptions) {
         requiredClaims: ['sub', 'sid', 'exp'],
       }));
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw unauthenticated('TOKEN_EXPIRED', 'The access token has expired; refresh it');
+      if (err instanceof joseErrors.JWTExpired)
+        throw unauthenticated('TOKEN_EXPIRED', 'The access token has expired; refresh it');
       if (err instanceof joseErrors.JOSEError) throw unauthenticated('TOKEN_INVALID', 'The access token is not valid');
       throw err;
     }

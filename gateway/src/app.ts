@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   closeAll,
@@ -44,7 +47,10 @@ function clientIp(req: IncomingMessage, trustedHops: number): string | null {
 }
 
 /** The public entry point: verifies tokens, applies limits, plans and runs queries across subgraphs. */
-export async function startGateway({ config, supergraphSdl }: GatewayOptions, port = config.GATEWAY_PORT): Promise<RunningGateway> {
+export async function startGateway(
+  { config, supergraphSdl }: GatewayOptions,
+  port = config.GATEWAY_PORT,
+): Promise<RunningGateway> {
   const log = createLogger('gateway', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
@@ -57,7 +63,8 @@ export async function startGateway({ config, supergraphSdl }: GatewayOptions, po
   });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new SignedDataSource(name, config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
+    buildService: ({ name, url }) =>
+      new SignedDataSource(name, config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
     logger: log,
   });
   const armor = new ApolloArmor({
@@ -89,7 +96,10 @@ export async function startGateway({ config, supergraphSdl }: GatewayOptions, po
     });
     handleGraphQLRequest(apollo, req, res, context).catch((err) => {
       log.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
@@ -98,6 +108,7 @@ export async function startGateway({ config, supergraphSdl }: GatewayOptions, po
   return {
     url: `http://127.0.0.1:${actual}/graphql`,
     port: actual,
-    close: () => closeAll([() => closeHttpServer(server), () => apollo.stop(), () => agent.close(), () => redis.quit()]),
+    close: () =>
+      closeAll([() => closeHttpServer(server), () => apollo.stop(), () => agent.close(), () => redis.quit()]),
   };
 }

@@ -6,7 +6,13 @@ import type { GatewayContext } from './context.js';
 
 /** One pooled keep-alive agent for all subgraph traffic. */
 export function createSubgraphAgent(timeoutMs: number): Agent {
-  return new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+    connections: 64,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
 }
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;

@@ -56,7 +56,12 @@ describe('gateway error shape', () => {
     subgraph.httpServer.on('connection', () => connections++);
     const composed = composeServices([{ name: 'faulty', url: subgraph.url, typeDefs: faultyTypeDefs }]);
     if (composed.errors) throw composed.errors[0];
-    const config = loadGatewayConfig({ INTERNAL_JWT_SECRET: secret, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'silent', GATEWAY_HOST: '127.0.0.1' });
+    const config = loadGatewayConfig({
+      INTERNAL_JWT_SECRET: secret,
+      REDIS_PREFIX: redis.prefix,
+      LOG_LEVEL: 'silent',
+      GATEWAY_HOST: '127.0.0.1',
+    });
     gateway = await startGateway({ config, supergraphSdl: composed.supergraphSdl }, 0);
   });
   afterAll(async () => {
@@ -66,9 +71,14 @@ describe('gateway error shape', () => {
   });
 
   const post = (query: string) =>
-    fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
-      async (r) => ({ status: r.status, body: (await r.json()) as { data: unknown; errors: { message: string; extensions: Record<string, unknown> }[] } }),
-    );
+    fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { data: unknown; errors: { message: string; extensions: Record<string, unknown> }[] },
+    }));
 
   it('passes a subgraph error code through unchanged', async () => {
     const { body } = await post('{ conflict }');
@@ -115,12 +125,29 @@ describe('gateway: subgraphs that cannot answer', () => {
     });
     await new Promise<void>((resolve) => notGraphQL.listen(0, '127.0.0.1', resolve));
     const services = [
-      { name: 'ghost', url: `http://127.0.0.1:${closedPort}/graphql`, typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { ghost: String }') },
-      { name: 'proxy', url: `http://127.0.0.1:${(notGraphQL.address() as AddressInfo).port}/graphql`, typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { proxied: String }') },
+      {
+        name: 'ghost',
+        url: `http://127.0.0.1:${closedPort}/graphql`,
+        typeDefs: parse(
+          'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { ghost: String }',
+        ),
+      },
+      {
+        name: 'proxy',
+        url: `http://127.0.0.1:${(notGraphQL.address() as AddressInfo).port}/graphql`,
+        typeDefs: parse(
+          'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"]) type Query { proxied: String }',
+        ),
+      },
     ];
     const composed = composeServices(services);
     if (composed.errors) throw composed.errors[0];
-    const config = loadGatewayConfig({ INTERNAL_JWT_SECRET: secret, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'silent', GATEWAY_HOST: '127.0.0.1' });
+    const config = loadGatewayConfig({
+      INTERNAL_JWT_SECRET: secret,
+      REDIS_PREFIX: redis.prefix,
+      LOG_LEVEL: 'silent',
+      GATEWAY_HOST: '127.0.0.1',
+    });
     gateway = await startGateway({ config, supergraphSdl: composed.supergraphSdl }, 0);
   });
   afterAll(async () => {
@@ -130,19 +157,33 @@ describe('gateway: subgraphs that cannot answer', () => {
   });
 
   const post = (query: string) =>
-    fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
-      async (r) => (await r.json()) as { data: Record<string, unknown> | null; errors: { message: string; extensions: Record<string, unknown> }[] },
+    fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    }).then(
+      async (r) =>
+        (await r.json()) as {
+          data: Record<string, unknown> | null;
+          errors: { message: string; extensions: Record<string, unknown> }[];
+        },
     );
 
   it('answers SERVICE_UNAVAILABLE for a subgraph nobody listens on, without its address', async () => {
     const body = await post('{ ghost }');
-    expect(body.errors[0]).toMatchObject({ message: 'ghost is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'ghost is unavailable',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
   });
 
   it('answers SERVICE_UNAVAILABLE for a subgraph answering something other than GraphQL', async () => {
     const body = await post('{ proxied }');
-    expect(body.errors[0]).toMatchObject({ message: 'proxy is unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(body.errors[0]).toMatchObject({
+      message: 'proxy is unavailable',
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
     expect(JSON.stringify(body)).not.toMatch(/lb-3|html/);
   });
 });
@@ -155,17 +196,32 @@ describe('subgraphs trust only the gateway and services', () => {
   afterAll(async () => platform?.stop());
 
   const direct = (url: string, query: string, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) }).then(
-      async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } }),
-    );
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+    }));
 
   it('refuses a request without the internal credential, or with one signed by another secret', async () => {
     const users = platform.servers.users!.url;
     const bare = await direct(users, '{ me { id } }');
     expect(bare.status).toBe(401);
     expect(bare.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const viewer = { id: '00000000-0000-0000-0000-000000000001', roles: [], scopes: ['admin' as const], sessionId: 'x' };
-    const forged = await signGatewayCredential(randomBytes(32).toString('hex'), { viewer, ip: null, userAgent: null, requestId: 'r' });
+    const viewer = {
+      id: '00000000-0000-0000-0000-000000000001',
+      roles: [],
+      scopes: ['admin' as const],
+      sessionId: 'x',
+    };
+    const forged = await signGatewayCredential(randomBytes(32).toString('hex'), {
+      viewer,
+      ip: null,
+      userAgent: null,
+      requestId: 'r',
+    });
     const res = await direct(users, '{ me { id } }', { [INTERNAL_HEADER]: forged });
     expect(res.status).toBe(401);
     // Health and readiness stay open: orchestrators probe them without credentials.
@@ -178,7 +234,12 @@ describe('subgraphs trust only the gateway and services', () => {
     const mutation = 'mutation { _deleteUserProfile(id: "00000000-0000-0000-0000-000000000001") }';
     const viaGateway = await direct(platform.gatewayUrl, mutation);
     expect(viaGateway.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const gatewaySigned = await signGatewayCredential(platform.env.INTERNAL_JWT_SECRET!, { viewer: null, ip: null, userAgent: null, requestId: 'r' });
+    const gatewaySigned = await signGatewayCredential(platform.env.INTERNAL_JWT_SECRET!, {
+      viewer: null,
+      ip: null,
+      userAgent: null,
+      requestId: 'r',
+    });
     const asGateway = await direct(platform.servers.users!.url, mutation, { [INTERNAL_HEADER]: gatewaySigned });
     expect(asGateway.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const serviceSigned = await signServiceCredential(platform.env.INTERNAL_JWT_SECRET!, 'auth', 'r');

@@ -25,7 +25,12 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
   } finally {
     await client.end().catch(() => undefined);
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
   let cause: Error | null = null;
   redis.on('error', (err: Error) => (cause ??= err));
   try {

@@ -81,10 +81,21 @@ export function createSubgraphApp<C extends BaseContext, P extends Transactional
   const workerRedis = runWorkers && handlers ? createRedis(opts.config.REDIS_URL) : null;
   const consumer: Worker | null =
     workerRedis && handlers
-      ? startEventConsumer<Tx>({ connection: workerRedis, prefix: queue.prefix, consumer: opts.name, prisma: opts.prisma as never, schema, log, handlers })
+      ? startEventConsumer<Tx>({
+          connection: workerRedis,
+          prefix: queue.prefix,
+          consumer: opts.name,
+          prisma: opts.prisma as never,
+          schema,
+          log,
+          handlers,
+        })
       : null;
   const jobs = runWorkers ? (opts.scheduled?.(services) ?? []) : [];
-  const scheduler = jobs.length > 0 ? startScheduledJobs({ domain: opts.name, connection: redis, prefix: queue.prefix, log, jobs }) : null;
+  const scheduler =
+    jobs.length > 0
+      ? startScheduledJobs({ domain: opts.name, connection: redis, prefix: queue.prefix, log, jobs })
+      : null;
   let server: RunningServer | null = null;
 
   return {

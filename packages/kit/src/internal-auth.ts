@@ -38,7 +38,9 @@ const mac = (secret: string, data: string): string => createHmac('sha256', secre
 
 function sign(secret: string, issuer: string, claims: Claims): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = Buffer.from(JSON.stringify({ ...claims, iss: issuer, aud: AUDIENCE, iat: now, exp: now + LIFETIME_SECONDS })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ ...claims, iss: issuer, aud: AUDIENCE, iat: now, exp: now + LIFETIME_SECONDS }),
+  ).toString('base64url');
   const data = `${HEADER}.${payload}`;
   return `${data}.${mac(secret, data)}`;
 }
@@ -51,13 +53,16 @@ interface Payload extends Claims {
 
 function verifyToken(secret: string, token: string): Payload {
   const [header, payload, signature, extra] = token.split('.');
-  if (extra !== undefined || header !== HEADER || !payload || !signature) throw new InvalidCredentialError('malformed credential');
+  if (extra !== undefined || header !== HEADER || !payload || !signature)
+    throw new InvalidCredentialError('malformed credential');
   const expected = Buffer.from(mac(secret, `${header}.${payload}`));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCredentialError('bad signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new InvalidCredentialError('bad signature');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Payload;
   if (claims.aud !== AUDIENCE) throw new InvalidCredentialError('wrong audience');
-  if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(Date.now() / 1000)) throw new InvalidCredentialError('expired');
+  if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(Date.now() / 1000))
+    throw new InvalidCredentialError('expired');
   return claims;
 }
 
@@ -65,7 +70,9 @@ export function signGatewayCredential(
   secret: string,
   ctx: { viewer: Viewer | null; ip: string | null; userAgent: string | null; requestId: string },
 ): Promise<string> {
-  return Promise.resolve(sign(secret, GATEWAY_ISSUER, { viewer: ctx.viewer, ip: ctx.ip, ua: ctx.userAgent, rid: ctx.requestId }));
+  return Promise.resolve(
+    sign(secret, GATEWAY_ISSUER, { viewer: ctx.viewer, ip: ctx.ip, ua: ctx.userAgent, rid: ctx.requestId }),
+  );
 }
 
 export function signServiceCredential(secret: string, service: string, requestId: string): Promise<string> {
@@ -82,7 +89,13 @@ export async function verifyInternalCredential(secret: string, token: string | u
   const payload = verifyToken(secret, token);
   const requestId = String(payload.rid ?? '');
   if (payload.iss === GATEWAY_ISSUER) {
-    return { kind: 'gateway', viewer: payload.viewer ?? null, ip: payload.ip ?? null, userAgent: payload.ua ?? null, requestId };
+    return {
+      kind: 'gateway',
+      viewer: payload.viewer ?? null,
+      ip: payload.ip ?? null,
+      userAgent: payload.ua ?? null,
+      requestId,
+    };
   }
   if (payload.iss?.startsWith(SERVICE_ISSUER_PREFIX)) {
     return { kind: 'service', service: payload.iss.slice(SERVICE_ISSUER_PREFIX.length), requestId };

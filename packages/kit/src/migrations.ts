@@ -9,7 +9,9 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '
 export const prismaDir = (domain: string): string => resolve(REPO_ROOT, 'prisma', domain);
 
 /** Applies every domain's pending migrations to its schema (deploy semantics); returns what ran. */
-export async function migrateAll(env: Record<string, string | undefined> = process.env): Promise<Record<string, string[]>> {
+export async function migrateAll(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Record<string, string[]>> {
   const applied: Record<string, string[]> = {};
   for (const { name } of domains) {
     applied[name] = await applyMigrations({

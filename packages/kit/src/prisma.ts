@@ -82,7 +82,9 @@ export function createDatabase<T>(Client: ClientClass<T>, url: string, poolSize 
   // The adapter hands the generated name straight to node-postgres, where `undefined` means an
   // unnamed statement (what it sends without a generator); its type just does not say so.
   const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
-  const prisma = new Client({ adapter: new PrismaPg(pool, { schema, statementNameGenerator, disposeExternalPool: true }) });
+  const prisma = new Client({
+    adapter: new PrismaPg(pool, { schema, statementNameGenerator, disposeExternalPool: true }),
+  });
   const reader: RowReader = {
     async rows<R>(statement: SqlStatement): Promise<R[]> {
       const { text, values } = statement;

@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
 export type ResolverMap = Record<string, unknown>;
@@ -44,7 +47,9 @@ export async function startSubgraphServer<C extends BaseContext>(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
-  const schema = applyAuthorization(buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]));
+  const schema = applyAuthorization(
+    buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]),
+  );
   const apollo = new ApolloServer<C>({
     // Execution by compiled operations (graphql-jit); parsing, validation and plugins are Apollo's.
     gateway: jitExecution(schema),

@@ -26,7 +26,12 @@ interface GraphQLResponse<T> {
 export class ServiceClient {
   constructor(private readonly opts: ServiceClientOptions) {}
 
-  async request<T>(subgraph: string, query: string, variables: Record<string, unknown> = {}, requestId: string = randomUUID()): Promise<T> {
+  async request<T>(
+    subgraph: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    requestId: string = randomUUID(),
+  ): Promise<T> {
     const url = this.opts.urls[subgraph];
     if (!url) throw new Error(`no URL configured for subgraph ${subgraph}`);
     const token = await signServiceCredential(this.opts.internalSecret, this.opts.service, requestId);
@@ -52,7 +57,8 @@ export class ServiceClient {
       if (isKnownCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) throw new DomainError(code, first.message);
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} failed: ${first.message}`);
     }
-    if (status >= 300 || !body.data) throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} answered ${status}`);
+    if (status >= 300 || !body.data)
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} answered ${status}`);
     return body.data;
   }
 }

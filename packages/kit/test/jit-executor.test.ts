@@ -2,14 +2,32 @@ import { randomBytes } from 'node:crypto';
 import { execute, parse } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_HEADER, createLogger, forbidden, signServiceCredential, startSubgraphServer, type RunningServer } from '../src/index.js';
+import {
+  INTERNAL_HEADER,
+  createLogger,
+  forbidden,
+  signServiceCredential,
+  startSubgraphServer,
+  type RunningServer,
+} from '../src/index.js';
 
 const typeDefs = parse(/* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   scalar Day
-  interface Item { id: ID! }
-  type Book implements Item @key(fields: "id") { id: ID! title: String! pages: Int tags: [String!]! }
-  type Pen implements Item { id: ID! colour: String! secret: String }
+  interface Item {
+    id: ID!
+  }
+  type Book implements Item @key(fields: "id") {
+    id: ID!
+    title: String!
+    pages: Int
+    tags: [String!]!
+  }
+  type Pen implements Item {
+    id: ID!
+    colour: String!
+    secret: String
+  }
   type Query {
     items(first: Int = 10): [Item!]!
     item(id: ID!): Item
@@ -49,7 +67,15 @@ const OPERATIONS: [string, Record<string, unknown>][] = [
   ['query ($n: Int) { items(first: $n) { id } }', { n: 2 }],
   ['query ($id: ID!) { item(id: $id) { id ... on Pen { colour secret } } }', { id: 'p1' }],
   ['query ($at: Day!) { day(at: $at) }', { at: '2026-11-22T10:00:00Z' }],
-  ['query ($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id title } } }', { r: [{ __typename: 'Book', id: 'b2' }, { __typename: 'Book', id: 'nope' }] }],
+  [
+    'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id title } } }',
+    {
+      r: [
+        { __typename: 'Book', id: 'b2' },
+        { __typename: 'Book', id: 'nope' },
+      ],
+    },
+  ],
 ];
 
 describe('subgraph execution compiled by graphql-jit', () => {
@@ -59,7 +85,17 @@ describe('subgraph execution compiled by graphql-jit', () => {
 
   beforeAll(async () => {
     const secret = randomBytes(32).toString('hex');
-    server = await startSubgraphServer({ name: 'jit', typeDefs, resolvers, internalSecret: secret, log: createLogger('jit', 'silent'), buildContext: (b) => b }, 0);
+    server = await startSubgraphServer(
+      {
+        name: 'jit',
+        typeDefs,
+        resolvers,
+        internalSecret: secret,
+        log: createLogger('jit', 'silent'),
+        buildContext: (b) => b,
+      },
+      0,
+    );
     token = await signServiceCredential(secret, 'test', 'r1');
   });
   afterAll(async () => {
@@ -72,7 +108,10 @@ describe('subgraph execution compiled by graphql-jit', () => {
       headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: token },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+    const body = (await response.json()) as {
+      data?: unknown;
+      errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+    };
     return { status: response.status, ...body };
   };
 
@@ -83,7 +122,10 @@ describe('subgraph execution compiled by graphql-jit', () => {
       for (let i = 0; i < 2; i++) {
         const answer = await post(query, variables);
         expect(answer.data, query).toEqual(JSON.parse(JSON.stringify(expected.data)));
-        expect(answer.errors?.map((e) => [e.message, e.path]), query).toEqual(expected.errors?.map((e) => [e.message, e.path]));
+        expect(
+          answer.errors?.map((e) => [e.message, e.path]),
+          query,
+        ).toEqual(expected.errors?.map((e) => [e.message, e.path]));
       }
     }
   });
@@ -91,7 +133,9 @@ describe('subgraph execution compiled by graphql-jit', () => {
   it("keeps a resolver's domain error code and path", async () => {
     const answer = await post('{ item(id: "p1") { id ... on Pen { secret } } }', {});
     expect(answer.data).toEqual({ item: { id: 'p1', secret: null } });
-    expect(answer.errors).toEqual([{ message: 'Not your pen', path: ['item', 'secret'], extensions: { code: 'FORBIDDEN' } }]);
+    expect(answer.errors).toEqual([
+      { message: 'Not your pen', path: ['item', 'secret'], extensions: { code: 'FORBIDDEN' } },
+    ]);
   });
 
   it('refuses bad variables as graphql-js does, before running anything', async () => {

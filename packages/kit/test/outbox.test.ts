@@ -38,7 +38,15 @@ describe('transactional outbox, relay and idempotent consumer', () => {
     await redisPrefix.cleanup();
   });
 
-  const payload = (userId: string) => ({ userId, email: 'a@b.co', firstName: 'A', lastName: 'B', roles: ['CUSTOMER' as const], language: 'en', timezone: 'UTC' });
+  const payload = (userId: string) => ({
+    userId,
+    email: 'a@b.co',
+    firstName: 'A',
+    lastName: 'B',
+    roles: ['CUSTOMER' as const],
+    language: 'en',
+    timezone: 'UTC',
+  });
 
   it('writes nothing when the surrounding transaction rolls back', async () => {
     const userId = randomUUID();
@@ -66,14 +74,24 @@ describe('transactional outbox, relay and idempotent consumer', () => {
     expect(jobs.filter((j) => (j.data as EventEnvelope).aggregateId === userId)).toHaveLength(1);
     await queue.obliterate({ force: true });
     await queue.close();
-    const [row] = await query<{ published_at: Date | null }>(db.url, `SELECT published_at FROM users.outbox_event WHERE aggregate_id = $1`, [userId]);
+    const [row] = await query<{ published_at: Date | null }>(
+      db.url,
+      `SELECT published_at FROM users.outbox_event WHERE aggregate_id = $1`,
+      [userId],
+    );
     expect(row!.published_at).not.toBeNull();
   });
 
   it('applies an event once however often it is delivered, and retries after a failed attempt', async () => {
     const queue = new Queue(eventQueueName('users'), { connection: redis, prefix });
     const userId = randomUUID();
-    const event: EventEnvelope<'user.registered'> = { id: randomUUID(), topic: 'user.registered', aggregateId: userId, occurredAt: new Date().toISOString(), payload: payload(userId) };
+    const event: EventEnvelope<'user.registered'> = {
+      id: randomUUID(),
+      topic: 'user.registered',
+      aggregateId: userId,
+      occurredAt: new Date().toISOString(),
+      payload: payload(userId),
+    };
     let attempts = 0;
     const worker = startEventConsumer({
       consumer: 'users',
@@ -85,17 +103,35 @@ describe('transactional outbox, relay and idempotent consumer', () => {
       handlers: {
         'user.registered': async (tx, p) => {
           attempts++;
-          await tx.user.create({ data: { id: p.userId, firstName: p.firstName, lastName: p.lastName, displayName: 'A B.' } });
+          await tx.user.create({
+            data: { id: p.userId, firstName: p.firstName, lastName: p.lastName, displayName: 'A B.' },
+          });
           if (attempts === 1) throw new Error('crash after the write, before commit');
         },
       },
     });
     try {
       // Three deliveries of one event id (a relay re-send after a crash uses a new job).
-      await queue.add('user.registered', event, { jobId: `${event.id}-a`, attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-      await queue.add('user.registered', event, { jobId: `${event.id}-b`, attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-      await queue.add('user.registered', event, { jobId: `${event.id}-c`, attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-      await waitFor(async () => (await queue.getJobCounts('completed')).completed === 3, 10_000, 'three completed deliveries');
+      await queue.add('user.registered', event, {
+        jobId: `${event.id}-a`,
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 50 },
+      });
+      await queue.add('user.registered', event, {
+        jobId: `${event.id}-b`,
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 50 },
+      });
+      await queue.add('user.registered', event, {
+        jobId: `${event.id}-c`,
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 50 },
+      });
+      await waitFor(
+        async () => (await queue.getJobCounts('completed')).completed === 3,
+        10_000,
+        'three completed deliveries',
+      );
     } finally {
       await worker.close();
       await queue.obliterate({ force: true });

@@ -7,7 +7,9 @@ describe('keyset pagination', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor(null)).toBeNull();
     expect(() => decodeCursor(Buffer.from('["x","y"]').toString('base64url'))).toThrow(/Unknown cursor/);
-    expect(() => decodeCursor(Buffer.from('2027-01-02T00:00:00Z|not-a-uuid').toString('base64url'))).toThrow(/Unknown cursor/);
+    expect(() => decodeCursor(Buffer.from('2027-01-02T00:00:00Z|not-a-uuid').toString('base64url'))).toThrow(
+      /Unknown cursor/,
+    );
   });
 
   it('pages rows fetched one past the page and bounds the page size', () => {

@@ -2,11 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, INTERNAL_HEADER, baseEnv, createLogger, parseConfig, signServiceCredential, startSubgraphServer } from '../src/index.js';
+import {
+  ConfigError,
+  INTERNAL_HEADER,
+  baseEnv,
+  createLogger,
+  parseConfig,
+  signServiceCredential,
+  startSubgraphServer,
+} from '../src/index.js';
 
 const typeDefs = parse(/* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Query { slow(ms: Int!): String }
+  type Query {
+    slow(ms: Int!): String
+  }
 `);
 
 describe('subgraph server lifecycle', () => {
@@ -16,7 +26,11 @@ describe('subgraph server lifecycle', () => {
       {
         name: 'slow',
         typeDefs,
-        resolvers: { Query: { slow: async (_: unknown, { ms }: { ms: number }) => new Promise((r) => setTimeout(() => r('done'), ms)) } },
+        resolvers: {
+          Query: {
+            slow: async (_: unknown, { ms }: { ms: number }) => new Promise((r) => setTimeout(() => r('done'), ms)),
+          },
+        },
         internalSecret: secret,
         log: createLogger('slow', 'silent'),
         buildContext: (base) => base,
@@ -41,7 +55,9 @@ describe('configuration', () => {
   it('lists every invalid variable at boot', () => {
     const shape = { ...baseEnv, PORT: z.coerce.number().int() };
     expect(() => parseConfig(shape, { PORT: 'abc', INTERNAL_JWT_SECRET: 'short' })).toThrow(ConfigError);
-    expect(() => parseConfig(shape, { PORT: 'abc', INTERNAL_JWT_SECRET: 'short' })).toThrow(/PORT.*INTERNAL_JWT_SECRET|INTERNAL_JWT_SECRET.*PORT/);
+    expect(() => parseConfig(shape, { PORT: 'abc', INTERNAL_JWT_SECRET: 'short' })).toThrow(
+      /PORT.*INTERNAL_JWT_SECRET|INTERNAL_JWT_SECRET.*PORT/,
+    );
   });
 
   it('refuses the development secret in production', () => {

@@ -4,9 +4,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import {
-  copyExtensions, createDatabaseIfMissing, dropDatabase, ensureSchema,
-} from './databases.mjs';
+import { copyExtensions, createDatabaseIfMissing, dropDatabase, ensureSchema } from './databases.mjs';
 import { schemaOf, toPgConnectionString, withDatabase } from './pg-url.mjs';
 
 const CHAR_OID = 18; // PostgreSQL's internal one-byte "char" (pg_class.relkind, ...)

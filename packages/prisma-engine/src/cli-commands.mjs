@@ -2,13 +2,21 @@
 // before a migrate command (does the database exist? create it?). Done with
 // plain `pg`; no wasm engine is needed for them.
 import {
-  createDatabaseIfMissing, dropDatabase, ensureSchema, probeDatabase, toPrismaConnectionError,
+  createDatabaseIfMissing,
+  dropDatabase,
+  ensureSchema,
+  probeDatabase,
+  toPrismaConnectionError,
 } from './databases.mjs';
 
 // The CLI parses stderr from its second line on, every line as JSON, and looks
 // for the schema_engine::logger ERROR entry's error_code and message.
 function errorLines(code, message) {
-  const first = { level: 'INFO', target: 'schema_engine::logger', fields: { message: 'schema-engine (wasm stand-in)' } };
+  const first = {
+    level: 'INFO',
+    target: 'schema_engine::logger',
+    fields: { message: 'schema-engine (wasm stand-in)' },
+  };
   const error = { level: 'ERROR', target: 'schema_engine::logger', fields: { error_code: code, message } };
   return `${JSON.stringify(first)}\n${JSON.stringify(error)}`;
 }

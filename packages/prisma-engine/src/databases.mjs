@@ -1,8 +1,6 @@
 // Whole-database chores done with plain `pg`: the wasm engine has no
 // create/drop-database entry points, and these must work before any engine exists.
-import {
-  adminUrlFor, databaseOf, quoteIdent, schemaOf, serverOf, withClient,
-} from './pg-url.mjs';
+import { adminUrlFor, databaseOf, quoteIdent, schemaOf, serverOf, withClient } from './pg-url.mjs';
 
 function requireDatabase(url) {
   const name = databaseOf(url);
@@ -35,7 +33,8 @@ export async function createDatabaseIfMissing(url) {
 export async function dropDatabase(url) {
   const name = requireDatabase(url);
   await withClient(adminUrlFor(url), (client) =>
-    client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+  );
 }
 
 /** Creates the PostgreSQL schema named by the URL's `?schema=` (no-op without one). */
@@ -60,12 +59,21 @@ export function toPrismaConnectionError(error, url) {
   const server = serverOf(url);
   switch (error?.code) {
     case '3D000':
-      return { code: 'P1003', message: `Database \`${databaseOf(url)}\` does not exist on the database server at \`${server}\`.` };
+      return {
+        code: 'P1003',
+        message: `Database \`${databaseOf(url)}\` does not exist on the database server at \`${server}\`.`,
+      };
     case '28P01':
     case '28000':
-      return { code: 'P1000', message: `Authentication failed against database server at \`${server}\`, the provided database credentials are not valid.` };
+      return {
+        code: 'P1000',
+        message: `Authentication failed against database server at \`${server}\`, the provided database credentials are not valid.`,
+      };
     case '42P04':
-      return { code: 'P1009', message: `Database \`${databaseOf(url)}\` already exists on the database server at \`${server}\`` };
+      return {
+        code: 'P1009',
+        message: `Database \`${databaseOf(url)}\` already exists on the database server at \`${server}\``,
+      };
     default:
       return { code: 'P1001', message: `Can't reach database server at \`${server}\`: ${error?.message ?? error}` };
   }
@@ -81,7 +89,6 @@ export async function probeDatabase(url) {
   }
 }
 
-
 /**
  * Installs in `toUrl`'s database the extensions `fromUrl`'s database has, in
  * the same schemas. A fresh shadow database lacks e.g. PostGIS, and migrations
@@ -89,16 +96,19 @@ export async function probeDatabase(url) {
  * be created surfaces as the migration's own error, which says more.
  */
 export async function copyExtensions(fromUrl, toUrl) {
-  const { rows } = await withClient(fromUrl, (client) => client.query(
-    `SELECT e.extname, n.nspname FROM pg_extension e
+  const { rows } = await withClient(fromUrl, (client) =>
+    client.query(
+      `SELECT e.extname, n.nspname FROM pg_extension e
        JOIN pg_namespace n ON n.oid = e.extnamespace
       WHERE e.extname <> 'plpgsql'`,
-  ));
+    ),
+  );
   if (rows.length === 0) return;
   await withClient(toUrl, async (client) => {
     for (const { extname, nspname } of rows) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(nspname)}`).catch(() => {});
-      await client.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extname)} SCHEMA ${quoteIdent(nspname)}`)
+      await client
+        .query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extname)} SCHEMA ${quoteIdent(nspname)}`)
         .catch(() => {});
     }
   });

@@ -102,7 +102,11 @@ export async function createSchemaEngine({ datamodels, url, shadowDatabaseUrl, l
     disposed ??= (async () => {
       liveEngines -= 1;
       // After a panic the wasm side refuses to free; the pools still must close.
-      try { engine.free(); } catch { /* nothing left to free */ }
+      try {
+        engine.free();
+      } catch {
+        /* nothing left to free */
+      }
       await close();
       cancelLeftoverTimers();
     })();

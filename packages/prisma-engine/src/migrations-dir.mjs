@@ -31,10 +31,12 @@ export async function readMigrationsList(migrationsDir, shadowDbInitScript = '')
   const baseDir = path.resolve(migrationsDir);
   const lockContent = await readFile(path.join(baseDir, LOCKFILE), 'utf8').catch(() => null);
   const names = (await listSubdirectories(baseDir)).sort((a, b) => a.localeCompare(b));
-  const migrationDirectories = await Promise.all(names.map(async (name) => ({
-    path: name,
-    migrationFile: { path: SCRIPT, content: await readScript(path.join(baseDir, name)) },
-  })));
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => ({
+      path: name,
+      migrationFile: { path: SCRIPT, content: await readScript(path.join(baseDir, name)) },
+    })),
+  );
   return {
     baseDir,
     lockfile: { path: LOCKFILE, content: lockContent },
@@ -54,8 +56,10 @@ export async function readSchemaFiles(schemaPath) {
     throw error;
   });
   const files = entries
-    ? entries.filter((e) => e.isFile() && e.name.endsWith('.prisma'))
-      .map((e) => path.join(e.parentPath ?? e.path, e.name)).sort()
+    ? entries
+        .filter((e) => e.isFile() && e.name.endsWith('.prisma'))
+        .map((e) => path.join(e.parentPath ?? e.path, e.name))
+        .sort()
     : [resolved];
   return Promise.all(files.map(async (file) => [file, await readFile(file, 'utf8')]));
 }

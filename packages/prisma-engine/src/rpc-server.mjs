@@ -2,18 +2,28 @@
 // per line on stdin and reads one message per line from stdout. Method names
 // and parameters are the wasm engine's own, so most calls are forwarded as is.
 import { createInterface } from 'node:readline';
-import {
-  callEngine, createDetachedSchemaEngine, createSchemaEngine, lastPanicMessage,
-} from './engine.mjs';
+import { callEngine, createDetachedSchemaEngine, createSchemaEngine, lastPanicMessage } from './engine.mjs';
 import { createDatabaseIfMissing, ensureSchema } from './databases.mjs';
 import { databaseOf } from './pg-url.mjs';
 
 // The wasm engine's methods, callable by name (and nothing else on the object).
 const ENGINE_METHODS = new Set([
-  'applyMigrations', 'createMigration', 'dbExecute', 'debugPanic', 'devDiagnostic',
-  'diagnoseMigrationHistory', 'diff', 'ensureConnectionValidity', 'evaluateDataLoss',
-  'introspect', 'introspectSql', 'markMigrationApplied', 'markMigrationRolledBack',
-  'reset', 'schemaPush', 'version',
+  'applyMigrations',
+  'createMigration',
+  'dbExecute',
+  'debugPanic',
+  'devDiagnostic',
+  'diagnoseMigrationHistory',
+  'diff',
+  'ensureConnectionValidity',
+  'evaluateDataLoss',
+  'introspect',
+  'introspectSql',
+  'markMigrationApplied',
+  'markMigrationRolledBack',
+  'reset',
+  'schemaPush',
+  'version',
 ]);
 // Names the CLI uses that the wasm engine spells differently or lacks.
 const ALIASES = { getDatabaseVersion: 'version' };
@@ -118,7 +128,14 @@ export function serveJsonRpc({ input, output, options }) {
     lines.on('line', onLine);
     lines.on('close', async () => {
       await queue;
-      await Promise.all(Object.values(engines).map((p) => p.then((e) => e.dispose(), () => {})));
+      await Promise.all(
+        Object.values(engines).map((p) =>
+          p.then(
+            (e) => e.dispose(),
+            () => {},
+          ),
+        ),
+      );
       resolve(exitCode);
     });
   });

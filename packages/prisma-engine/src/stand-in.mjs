@@ -6,7 +6,14 @@ import { runCliCommand } from './cli-commands.mjs';
 import { wasmEngineVersion } from './engine.mjs';
 import { serveJsonRpc } from './rpc-server.mjs';
 
-const VALUE_FLAGS = new Set(['--datamodels', '--datasource', '--enabled-preview-features', '--extension-types', '-d', '--datamodel']);
+const VALUE_FLAGS = new Set([
+  '--datamodels',
+  '--datasource',
+  '--enabled-preview-features',
+  '--extension-types',
+  '-d',
+  '--datamodel',
+]);
 
 /** { datamodelPaths, datasource, version, cli: [subcommand] | undefined } */
 export function parseArgs(argv) {
@@ -63,7 +70,11 @@ export async function main(argv) {
     ? await Promise.all(args.datamodelPaths.map(async (file) => [file, await readFile(file, 'utf8')]))
     : undefined; // not [], which the engine reads as "a schema with no files"
   const options = {
-    datamodels, url, shadowDatabaseUrl: args.datasource.shadowDatabaseUrl, log: logToStderr, trace: tracer(),
+    datamodels,
+    url,
+    shadowDatabaseUrl: args.datasource.shadowDatabaseUrl,
+    log: logToStderr,
+    trace: tracer(),
   };
   return finish(await serveJsonRpc({ input: process.stdin, output: process.stdout, options }));
 }

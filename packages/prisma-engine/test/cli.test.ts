@@ -5,7 +5,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  createProject, leakedShadowDatabases, prisma, query, shadowDatabases, tablesIn, tempDatabase, WIDGET_MODEL, type RunResult,
+  createProject,
+  leakedShadowDatabases,
+  prisma,
+  query,
+  shadowDatabases,
+  tablesIn,
+  tempDatabase,
+  WIDGET_MODEL,
+  type RunResult,
 } from './helpers.js';
 
 const db = tempDatabase('demo');
@@ -17,7 +25,10 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) => prisma(project.dir, ...args);
-const migrationNames = () => readdirSync(project.migrationsDir).filter((name) => !name.endsWith('.toml')).sort();
+const migrationNames = () =>
+  readdirSync(project.migrationsDir)
+    .filter((name) => !name.endsWith('.toml'))
+    .sort();
 
 function expectSuccess(result: RunResult): void {
   // On failure, show what the CLI said rather than just the exit code.
@@ -35,7 +46,9 @@ describe.sequential('prisma CLI through the wasm engine stand-in', { timeout: 60
   it('migrate dev --create-only creates the database and writes the first migration', async () => {
     expectSuccess(await cli('migrate', 'dev', '--create-only', '--name', 'init'));
     expect(migrationNames()).toEqual([expect.stringMatching(/^\d{14}_init$/)]);
-    expect(readFileSync(join(project.migrationsDir, 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
+    expect(readFileSync(join(project.migrationsDir, 'migration_lock.toml'), 'utf8')).toContain(
+      'provider = "postgresql"',
+    );
     // Written, not applied (the migrations table itself is already there).
     expect(await tablesIn(db.url, 'demo')).not.toContain('Widget');
   });
@@ -60,20 +73,32 @@ describe.sequential('prisma CLI through the wasm engine stand-in', { timeout: 60
     expectSuccess(await cli('migrate', 'dev', '--create-only', '--name', 'add_note'));
     const [, second] = migrationNames();
     expect(second).toMatch(/_add_note$/);
-    expect(readFileSync(join(project.migrationsDir, second!, 'migration.sql'), 'utf8')).toContain('ADD COLUMN     "note" TEXT');
+    expect(readFileSync(join(project.migrationsDir, second!, 'migration.sql'), 'utf8')).toContain(
+      'ADD COLUMN     "note" TEXT',
+    );
 
     const dev = await cli('migrate', 'dev');
     expectSuccess(dev);
     expect(dev.stdout).toContain('in sync with your schema');
-    const columns = await query<{ column_name: string }>(db.url,
-      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'demo' AND table_name = 'Widget'");
+    const columns = await query<{ column_name: string }>(
+      db.url,
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = 'demo' AND table_name = 'Widget'",
+    );
     expect(columns.map((c) => c.column_name)).toContain('note');
     expect(await leakedShadowDatabases(shadowsBefore)).toEqual([]);
   });
 
   it('migrate diff --from-migrations --exit-code finds nothing left to migrate', async () => {
-    const result = await cli('migrate', 'diff', '--from-migrations', project.migrationsDir,
-      '--to-schema', project.schemaPath, '--script', '--exit-code');
+    const result = await cli(
+      'migrate',
+      'diff',
+      '--from-migrations',
+      project.migrationsDir,
+      '--to-schema',
+      project.schemaPath,
+      '--script',
+      '--exit-code',
+    );
     expectSuccess(result);
   });
 

@@ -32,7 +32,11 @@ export function tempDatabase(schema?: string): TempDatabase {
 }
 
 /** Runs `sql` on `url`'s database (schema parameter ignored). */
-export async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const u = new URL(url);
   u.searchParams.delete('schema');
   const client = new pg.Client({ connectionString: u.toString() });
@@ -46,15 +50,20 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
 
 /** Tables of one PostgreSQL schema, sorted. */
 export async function tablesIn(url: string, schema: string): Promise<string[]> {
-  const rows = await query<{ table_name: string }>(url,
-    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+  const rows = await query<{ table_name: string }>(
+    url,
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+    [schema],
+  );
   return rows.map((r) => r.table_name);
 }
 
 /** Names of the shadow databases currently on the server. */
 export async function shadowDatabases(): Promise<string[]> {
-  const rows = await query<{ datname: string }>(ADMIN_URL,
-    "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'");
+  const rows = await query<{ datname: string }>(
+    ADMIN_URL,
+    "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'",
+  );
   return rows.map((r) => r.datname);
 }
 
@@ -105,20 +114,24 @@ export function createProject(url: string, models = WIDGET_MODEL): Project {
   const dir = mkdtempSync(join(tmpdir(), 'prisma-engine-test-'));
   const schemaPath = join(dir, 'schema.prisma');
   const migrationsDir = join(dir, 'migrations');
-  const header = 'generator client {\n  provider = "prisma-client"\n  output   = "./generated"\n}\n\n'
-    + 'datasource db {\n  provider = "postgresql"\n}\n';
+  const header =
+    'generator client {\n  provider = "prisma-client"\n  output   = "./generated"\n}\n\n' +
+    'datasource db {\n  provider = "postgresql"\n}\n';
   const setModels = (m: string) => writeFileSync(schemaPath, header + m);
   setModels(models);
   const configModule = createRequire(import.meta.url).resolve('prisma/config');
-  writeFileSync(join(dir, 'prisma.config.ts'), [
-    `import { defineConfig } from ${JSON.stringify(configModule)};`,
-    'export default defineConfig({',
-    '  schema: "schema.prisma",',
-    '  migrations: { path: "migrations" },',
-    `  datasource: { url: ${JSON.stringify(url)} },`,
-    '});',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'prisma.config.ts'),
+    [
+      `import { defineConfig } from ${JSON.stringify(configModule)};`,
+      'export default defineConfig({',
+      '  schema: "schema.prisma",',
+      '  migrations: { path: "migrations" },',
+      `  datasource: { url: ${JSON.stringify(url)} },`,
+      '});',
+      '',
+    ].join('\n'),
+  );
   return { dir, schemaPath, migrationsDir, setModels, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -135,7 +148,11 @@ export interface RunResult {
 }
 
 /** Runs a program to completion; never throws on a non-zero exit. */
-export function run(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function run(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((done) => {
     execFile(file, args, { ...options, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -45,7 +45,10 @@ describe('bin/schema-engine.mjs', () => {
     const datasource = JSON.stringify({ url: db.url });
     const missing = await run(STAND_IN, ['--datasource', datasource, 'cli', 'can-connect-to-database']);
     expect(missing.code).toBe(1);
-    const [, error] = missing.stderr.trim().split('\n').map((line) => JSON.parse(line));
+    const [, error] = missing.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(error).toMatchObject({ level: 'ERROR', target: 'schema_engine::logger', fields: { error_code: 'P1003' } });
 
     expect((await run(STAND_IN, ['--datasource', datasource, 'cli', 'create-database'])).code).toBe(0);
@@ -55,20 +58,36 @@ describe('bin/schema-engine.mjs', () => {
   it('speaks JSON-RPC only on stdout, and has the CLI print a diff', async () => {
     await createDatabaseIfMissing(db.url);
     const { child, request, exited } = session([
-      '--datamodels', project.schemaPath, '--datasource', JSON.stringify({ url: db.url }),
+      '--datamodels',
+      project.schemaPath,
+      '--datasource',
+      JSON.stringify({ url: db.url }),
     ]);
-    const schema = { files: [{ path: project.schemaPath, content: (await import('node:fs')).readFileSync(project.schemaPath, 'utf8') }] };
+    const schema = {
+      files: [
+        { path: project.schemaPath, content: (await import('node:fs')).readFileSync(project.schemaPath, 'utf8') },
+      ],
+    };
     const messages = await request(1, 'diff', {
-      from: { tag: 'empty' }, to: { tag: 'schemaDatamodel', ...schema },
-      script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] },
+      from: { tag: 'empty' },
+      to: { tag: 'schemaDatamodel', ...schema },
+      script: true,
+      exitCode: null,
+      filters: { externalTables: [], externalEnums: [] },
     });
     // First the print request (what the native engine sends), then the reply.
     expect(messages).toHaveLength(2);
-    expect(messages[0]).toMatchObject({ method: 'print', params: { content: expect.stringContaining('CREATE TABLE "Widget"') } });
+    expect(messages[0]).toMatchObject({
+      method: 'print',
+      params: { content: expect.stringContaining('CREATE TABLE "Widget"') },
+    });
     expect(messages[1]).toEqual({ jsonrpc: '2.0', id: 1, result: { exitCode: 0 } });
 
     const failed = await request(2, 'noSuchMethod', {});
-    expect(failed[0]).toMatchObject({ id: 2, error: { data: { is_panic: false, message: expect.stringContaining('noSuchMethod') } } });
+    expect(failed[0]).toMatchObject({
+      id: 2,
+      error: { data: { is_panic: false, message: expect.stringContaining('noSuchMethod') } },
+    });
 
     child.stdin.end();
     expect(await exited).toBe(0);

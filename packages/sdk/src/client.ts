@@ -51,7 +51,10 @@ export class Client {
   constructor(private readonly opts: ClientOptions) {}
 
   /** Returns data and errors as they came, for callers that handle partial results. */
-  async execute<T, V>(document: TypedDocumentNode<T, V>, ...[variables]: V extends Record<string, never> ? [V?] : [V]): Promise<Result<T>> {
+  async execute<T, V>(
+    document: TypedDocumentNode<T, V>,
+    ...[variables]: V extends Record<string, never> ? [V?] : [V]
+  ): Promise<Result<T>> {
     const token = this.opts.accessToken?.();
     const response = await (this.opts.fetch ?? fetch)(this.opts.url, {
       method: 'POST',
@@ -67,7 +70,10 @@ export class Client {
   }
 
   /** Returns data, or throws `ClientError` when the answer has any error. */
-  async run<T, V>(document: TypedDocumentNode<T, V>, ...variables: V extends Record<string, never> ? [V?] : [V]): Promise<T> {
+  async run<T, V>(
+    document: TypedDocumentNode<T, V>,
+    ...variables: V extends Record<string, never> ? [V?] : [V]
+  ): Promise<T> {
     const result = await this.execute(document, ...variables);
     if (result.errors.length > 0 || result.data === null) throw new ClientError(result.errors, result.status);
     return result.data;

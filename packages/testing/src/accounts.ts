@@ -11,10 +11,25 @@ export interface SignedUp {
 }
 
 /** Registers a fresh user through the gateway and returns a client signed in as them. */
-export async function signUp(platform: Platform, overrides: Partial<RegisterMutationVariables['input']> = {}): Promise<SignedUp> {
+export async function signUp(
+  platform: Platform,
+  overrides: Partial<RegisterMutationVariables['input']> = {},
+): Promise<SignedUp> {
   const email = `u-${randomBytes(6).toString('hex')}@example.com`;
   const { register } = await platform.client().run(RegisterDocument, {
-    input: { email, password: 'Sturdy-pass-31', firstName: 'Test', lastName: 'User', roles: ['CUSTOMER', 'TRAVELER'], ...overrides },
+    input: {
+      email,
+      password: 'Sturdy-pass-31',
+      firstName: 'Test',
+      lastName: 'User',
+      roles: ['CUSTOMER', 'TRAVELER'],
+      ...overrides,
+    },
   });
-  return { id: register.user.id, email, accessToken: register.accessToken, client: platform.client(() => register.accessToken) };
+  return {
+    id: register.user.id,
+    email,
+    accessToken: register.accessToken,
+    client: platform.client(() => register.accessToken),
+  };
 }

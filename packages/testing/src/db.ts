@@ -5,7 +5,10 @@ import { migrateAll } from '@p2p/kit';
 export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TEST_DB_PREFIX = 'p2p_t_';
 const TEMPLATE_PREFIX = 'p2p_tpl_';
-/** Databases of runs older than this are leftovers of runs that crashed; younger ones may belong to a run going on now. */
+/**
+ * Databases of runs older than this are leftovers of runs that crashed; younger ones may belong
+ * to a run going on now.
+ */
 const STALE_AFTER_S = 2 * 3600;
 
 /** `<prefix><unix seconds>_<random>`: the name says when it was made, so cleanup spares concurrent runs. */
@@ -14,7 +17,8 @@ const stampedName = (prefix: string) => `${prefix}${Math.floor(Date.now() / 1000
 /** The migrated template of this run; global setup names it and the test workers inherit the name. */
 export const templateDatabase = (): string => {
   const name = process.env.P2P_TEST_TEMPLATE;
-  if (!name) throw new Error('P2P_TEST_TEMPLATE is not set: run tests through vitest (global setup builds the template)');
+  if (!name)
+    throw new Error('P2P_TEST_TEMPLATE is not set: run tests through vitest (global setup builds the template)');
   return name;
 };
 
@@ -84,7 +88,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Runs one query against a domain's schema in a test database (for assertions on stored state). */
-export async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
+export async function query<R extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

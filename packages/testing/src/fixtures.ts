@@ -6,7 +6,9 @@ import type { CreateDeliveryRequestMutationVariables, CreateTripMutationVariable
 export const inHours = (n: number): string => new Date(Date.now() + n * 3_600_000).toISOString();
 
 /** Paris → Lyon, 2 kg of books, pickup from tomorrow for two days, due within five; in EUR. */
-export function requestInput(overrides: Partial<CreateDeliveryRequestMutationVariables['input']> = {}): CreateDeliveryRequestMutationVariables['input'] {
+export function requestInput(
+  overrides: Partial<CreateDeliveryRequestMutationVariables['input']> = {},
+): CreateDeliveryRequestMutationVariables['input'] {
   return {
     title: 'Box of books',
     description: 'Six paperbacks, well wrapped',
@@ -29,7 +31,9 @@ export function requestInput(overrides: Partial<CreateDeliveryRequestMutationVar
 }
 
 /** Paris → Lyon by car, tomorrow, 20 kg of room: a trip that fits requestInput(). */
-export function tripInput(overrides: Partial<CreateTripMutationVariables['input']> = {}): CreateTripMutationVariables['input'] {
+export function tripInput(
+  overrides: Partial<CreateTripMutationVariables['input']> = {},
+): CreateTripMutationVariables['input'] {
   return {
     mode: 'CAR',
     origin: { address: 'Gare de Lyon', city: 'Paris', country: 'FR', lat: 48.8443, lng: 2.3744 },

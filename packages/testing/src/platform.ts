@@ -76,7 +76,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
 }
 
-async function bootOnFreePorts(db: TestDatabase, redis: ReturnType<typeof uniqueRedisPrefix>, options: PlatformOptions): Promise<Platform> {
+async function bootOnFreePorts(
+  db: TestDatabase,
+  redis: ReturnType<typeof uniqueRedisPrefix>,
+  options: PlatformOptions,
+): Promise<Platform> {
   const names = Object.keys(subgraphFactories);
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
   const env: Record<string, string> = {
@@ -89,7 +93,9 @@ async function bootOnFreePorts(db: TestDatabase, redis: ReturnType<typeof unique
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_ITERATIONS: '1',
     AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    ...Object.fromEntries(names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`])),
+    ...Object.fromEntries(
+      names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`]),
+    ),
     ...options.env,
   };
   const apps: Record<string, SubgraphApp<unknown>> = {};

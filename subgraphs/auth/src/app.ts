@@ -49,11 +49,18 @@ export function createAuthApp(config: AuthConfig, options: { workers?: boolean }
         audience: config.JWT_AUDIENCE,
         accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       });
-      const sessions = new Sessions(prisma, redis, config.REDIS_PREFIX, keys, {
-        refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-        sessionMaxDays: config.SESSION_MAX_DAYS,
-        accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      }, log);
+      const sessions = new Sessions(
+        prisma,
+        redis,
+        config.REDIS_PREFIX,
+        keys,
+        {
+          refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+          sessionMaxDays: config.SESSION_MAX_DAYS,
+          accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        },
+        log,
+      );
       const throttle = new LoginThrottle(redis, config.REDIS_PREFIX, {
         perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         perIp: config.LOGIN_MAX_FAILURES_PER_IP,
@@ -65,7 +72,11 @@ export function createAuthApp(config: AuthConfig, options: { workers?: boolean }
         resetTtlMinutes: config.RESET_TOKEN_TTL_MINUTES,
         redisPrefix: config.REDIS_PREFIX,
       });
-      const services = new ServiceClient({ service: 'auth', internalSecret: config.INTERNAL_JWT_SECRET, urls: config.subgraphUrls });
+      const services = new ServiceClient({
+        service: 'auth',
+        internalSecret: config.INTERNAL_JWT_SECRET,
+        urls: config.subgraphUrls,
+      });
       return {
         keys,
         sessions,
@@ -77,7 +88,8 @@ export function createAuthApp(config: AuthConfig, options: { workers?: boolean }
     },
     context: (base, auth) => ({ ...base, auth }),
     routes: (auth) => ({
-      [JWKS_PATH]: async (_req, res) => sendJson(res, 200, await auth.keys.jwks(), { 'cache-control': 'public, max-age=60' }),
+      [JWKS_PATH]: async (_req, res) =>
+        sendJson(res, 200, await auth.keys.jwks(), { 'cache-control': 'public, max-age=60' }),
     }),
   });
 }

@@ -36,7 +36,9 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     const client = platform.client();
     const { input } = await register(client);
     await expectNothingWritten(async () => {
-      const dup = await client.execute(RegisterDocument, { input: newUser({ email: ` ${input.email.toUpperCase()} ` }) });
+      const dup = await client.execute(RegisterDocument, {
+        input: newUser({ email: ` ${input.email.toUpperCase()} ` }),
+      });
       expect(dup.errors[0]?.extensions).toMatchObject({ code: 'EMAIL_ALREADY_REGISTERED', field: 'email' });
       expect(dup.data).toBeNull();
     });
@@ -49,7 +51,9 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     ['contains the email', 'grace-hopper-2024', 'email address'],
   ])('refuses a weak password (%s)', async (_label, password, reason) => {
     await expectNothingWritten(async () => {
-      const res = await platform.client().execute(RegisterDocument, { input: newUser({ email: 'grace-hopper@example.com', password }) });
+      const res = await platform
+        .client()
+        .execute(RegisterDocument, { input: newUser({ email: 'grace-hopper@example.com', password }) });
       expect(res.errors[0]?.extensions).toMatchObject({ code: 'WEAK_PASSWORD', field: 'password' });
       expect(res.errors[0]?.message).toContain(reason);
     });
@@ -73,18 +77,33 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
 
   it('gives the same answer for a wrong password and an unknown account', async () => {
     const { input } = await register(platform.client());
-    const wrong = await platform.client().execute(LoginDocument, { input: { email: input.email, password: 'Wrong-password-1' } });
-    const unknown = await platform.client().execute(LoginDocument, { input: { email: 'nobody@example.com', password: 'Wrong-password-1' } });
-    expect(wrong.errors[0]).toMatchObject({ message: 'Email or password is incorrect', extensions: { code: 'INVALID_CREDENTIALS' } });
+    const wrong = await platform
+      .client()
+      .execute(LoginDocument, { input: { email: input.email, password: 'Wrong-password-1' } });
+    const unknown = await platform
+      .client()
+      .execute(LoginDocument, { input: { email: 'nobody@example.com', password: 'Wrong-password-1' } });
+    expect(wrong.errors[0]).toMatchObject({
+      message: 'Email or password is incorrect',
+      extensions: { code: 'INVALID_CREDENTIALS' },
+    });
     expect(unknown.errors[0]).toEqual(wrong.errors[0]);
-    expect(await count(platform, 'SELECT count(*) AS n FROM auth.session WHERE user_id = (SELECT id FROM auth.credential WHERE email = $1)', [input.email])).toBe(1);
+    expect(
+      await count(
+        platform,
+        'SELECT count(*) AS n FROM auth.session WHERE user_id = (SELECT id FROM auth.credential WHERE email = $1)',
+        [input.email],
+      ),
+    ).toBe(1);
   });
 
   it('throttles repeated failures on one account, even with the right password afterwards', async () => {
     const { input } = await register(platform.client());
     const client = platform.client();
     for (let i = 0; i < 5; i++) {
-      const res = await client.execute(LoginDocument, { input: { email: input.email, password: `Wrong-password-${i}` } });
+      const res = await client.execute(LoginDocument, {
+        input: { email: input.email, password: `Wrong-password-${i}` },
+      });
       expect(res.errors[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     }
     const limited = await client.execute(LoginDocument, { input: { email: input.email, password: PASSWORD } });
@@ -100,11 +119,17 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     expect(res.status).toBe(401);
     expect(res.errors[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
 
-    const { kid } = JSON.parse(Buffer.from(payload.accessToken.split('.')[0]!, 'base64url').toString()) as { kid: string };
+    const { kid } = JSON.parse(Buffer.from(payload.accessToken.split('.')[0]!, 'base64url').toString()) as {
+      kid: string;
+    };
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ sid: claims.sid, roles: claims.roles, scopes: ['admin'] })
       .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
-      .setSubject(claims.sub).setIssuer('p2p-auth').setAudience('p2p').setIssuedAt().setExpirationTime('5m')
+      .setSubject(claims.sub)
+      .setIssuer('p2p-auth')
+      .setAudience('p2p')
+      .setIssuedAt()
+      .setExpirationTime('5m')
       .sign(privateKey);
     const none = [
       Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt', kid })).toString('base64url'),
@@ -113,15 +138,22 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     ].join('.');
     for (const token of [forged, none, 'garbage', `${payload.accessToken}x`]) {
       const r = await platform.client(() => token).execute(MeDocument);
-      expect(r.errors[0]?.extensions, token.slice(0, 20)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
+      expect(r.errors[0]?.extensions, token.slice(0, 20)).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        reason: 'TOKEN_INVALID',
+      });
       expect(r.data).toBeNull();
     }
   });
 
   it('reset tokens: single use, expiring, and the reset signs every session out', async () => {
     const { input, payload } = await register(platform.client());
-    expect((await platform.client().run(RequestPasswordResetDocument, { email: input.email })).requestPasswordReset).toBe(true);
-    expect((await platform.client().run(RequestPasswordResetDocument, { email: 'nobody@example.com' })).requestPasswordReset).toBe(true);
+    expect(
+      (await platform.client().run(RequestPasswordResetDocument, { email: input.email })).requestPasswordReset,
+    ).toBe(true);
+    expect(
+      (await platform.client().run(RequestPasswordResetDocument, { email: 'nobody@example.com' })).requestPasswordReset,
+    ).toBe(true);
     const { token } = await lastEvent<{ token: string }>(platform, 'auth.password_reset_requested', input.email);
     const stored = await query(platform.db.url, 'SELECT 1 FROM auth.action_token WHERE token_hash = $1', [token]);
     expect(stored).toHaveLength(0); // only the hash is at rest
@@ -129,19 +161,30 @@ describe('auth refuses bad input with a stable code and writes nothing', () => {
     const weak = await platform.client().execute(ResetPasswordDocument, { input: { token, newPassword: 'short' } });
     expect(weak.errors[0]?.extensions?.code).toBe('WEAK_PASSWORD');
     await platform.client().run(ResetPasswordDocument, { input: { token, newPassword: 'New-password-77' } });
-    const reused = await platform.client().execute(ResetPasswordDocument, { input: { token, newPassword: 'Other-password-88' } });
+    const reused = await platform
+      .client()
+      .execute(ResetPasswordDocument, { input: { token, newPassword: 'Other-password-88' } });
     expect(reused.errors[0]?.extensions).toMatchObject({ code: 'INVALID_TOKEN', field: 'token' });
     const oldSession = await platform.client(() => payload.accessToken).execute(MeDocument);
     expect(oldSession.errors[0]?.extensions?.reason).toBe('SESSION_REVOKED');
-    const login = await platform.client().run(LoginDocument, { input: { email: input.email, password: 'New-password-77' } });
+    const login = await platform
+      .client()
+      .run(LoginDocument, { input: { email: input.email, password: 'New-password-77' } });
     expect(login.login.__typename).toBe('AuthPayload');
 
     await platform.client().run(RequestPasswordResetDocument, { email: input.email });
     const second = await lastEvent<{ token: string }>(platform, 'auth.password_reset_requested', input.email);
-    await query(platform.db.url, `UPDATE auth.action_token SET expires_at = now() - interval '1 minute' WHERE purpose = 'PASSWORD_RESET' AND used_at IS NULL`);
-    const expired = await platform.client().execute(ResetPasswordDocument, { input: { token: second.token, newPassword: 'Third-password-99' } });
+    await query(
+      platform.db.url,
+      `UPDATE auth.action_token SET expires_at = now() - interval '1 minute' WHERE purpose = 'PASSWORD_RESET' AND used_at IS NULL`,
+    );
+    const expired = await platform
+      .client()
+      .execute(ResetPasswordDocument, { input: { token: second.token, newPassword: 'Third-password-99' } });
     expect(expired.errors[0]?.extensions).toMatchObject({ code: 'TOKEN_EXPIRED' });
-    const stillOld = await platform.client().run(LoginDocument, { input: { email: input.email, password: 'New-password-77' } });
+    const stillOld = await platform
+      .client()
+      .run(LoginDocument, { input: { email: input.email, password: 'New-password-77' } });
     expect(stillOld.login.__typename).toBe('AuthPayload');
   });
 
@@ -171,10 +214,14 @@ describe('login throttling per client address', () => {
   it('refuses an address that failed on many accounts, even for a correct password', async () => {
     const victims = await Promise.all(Array.from({ length: 4 }, () => register(platform.client())));
     for (const v of victims.slice(0, 3)) {
-      const res = await platform.client().execute(LoginDocument, { input: { email: v.input.email, password: 'Wrong-password-1' } });
+      const res = await platform
+        .client()
+        .execute(LoginDocument, { input: { email: v.input.email, password: 'Wrong-password-1' } });
       expect(res.errors[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
     }
-    const limited = await platform.client().execute(LoginDocument, { input: { email: victims[3]!.input.email, password: PASSWORD } });
+    const limited = await platform
+      .client()
+      .execute(LoginDocument, { input: { email: victims[3]!.input.email, password: PASSWORD } });
     expect(limited.errors[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 });

@@ -5,7 +5,9 @@ import { query, type Platform } from '@p2p/testing';
 
 export const PASSWORD = 'correct-Horse-42';
 
-export function newUser(overrides: Partial<RegisterMutationVariables['input']> = {}): RegisterMutationVariables['input'] {
+export function newUser(
+  overrides: Partial<RegisterMutationVariables['input']> = {},
+): RegisterMutationVariables['input'] {
   return {
     email: `user-${randomBytes(5).toString('hex')}@example.com`,
     password: PASSWORD,

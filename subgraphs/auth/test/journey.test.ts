@@ -25,12 +25,21 @@ describe('account journey through the gateway', () => {
     expect(registered.user.displayName).toBe('Ada L.');
     expect(registered.user.roles).toEqual(['CUSTOMER', 'TRAVELER']);
 
-    const { login } = await anonymous.run(LoginDocument, { input: { email: input.email.toUpperCase(), password: PASSWORD } });
+    const { login } = await anonymous.run(LoginDocument, {
+      input: { email: input.email.toUpperCase(), password: PASSWORD },
+    });
     if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
     let access = login.accessToken;
     const me = platform.client(() => access);
     const { me: profile } = await me.run(MeDocument);
-    expect(profile).toMatchObject({ email: input.email, firstName: 'Ada', lastName: 'Lovelace', emailVerified: false, twoFactorEnabled: false, accountStatus: 'ACTIVE' });
+    expect(profile).toMatchObject({
+      email: input.email,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      emailVerified: false,
+      twoFactorEnabled: false,
+      accountStatus: 'ACTIVE',
+    });
     expect(profile!.preferences).toEqual({ language: 'en', currency: 'EUR', timezone: 'UTC' });
 
     // Refresh: a new pair, and the old refresh token is spent.
@@ -70,22 +79,32 @@ describe('account journey through the gateway', () => {
     const challenged = await anonymous.run(LoginDocument, { input: { email: input.email, password: PASSWORD } });
     if (challenged.login.__typename !== 'TwoFactorChallenge') throw new Error('expected a challenge');
     const challengeToken = challenged.login.challengeToken;
-    const replay = await anonymous.execute(CompleteTwoFactorLoginDocument, { input: { challengeToken, code: firstCode } });
+    const replay = await anonymous.execute(CompleteTwoFactorLoginDocument, {
+      input: { challengeToken, code: firstCode },
+    });
     expect(replay.errors[0]?.extensions?.code).toBe('INVALID_TOTP_CODE');
-    const { completeTwoFactorLogin } = await anonymous.run(CompleteTwoFactorLoginDocument, { input: { challengeToken, code: totp(enrollTwoFactor.secret, 1) } });
+    const { completeTwoFactorLogin } = await anonymous.run(CompleteTwoFactorLoginDocument, {
+      input: { challengeToken, code: totp(enrollTwoFactor.secret, 1) },
+    });
     access = completeTwoFactorLogin.accessToken;
     expect((await me.run(MeDocument)).me!.id).toBe(profile!.id);
 
     // A used challenge cannot mint a second session; a recovery code works once on a new one.
-    const second = await anonymous.execute(CompleteTwoFactorLoginDocument, { input: { challengeToken, code: totp(enrollTwoFactor.secret, 1) } });
+    const second = await anonymous.execute(CompleteTwoFactorLoginDocument, {
+      input: { challengeToken, code: totp(enrollTwoFactor.secret, 1) },
+    });
     expect(second.errors[0]?.extensions?.code).toBe('INVALID_TOKEN');
     const next = await anonymous.run(LoginDocument, { input: { email: input.email, password: PASSWORD } });
     if (next.login.__typename !== 'TwoFactorChallenge') throw new Error('expected a challenge');
     const recoveryCode = confirmTwoFactor.codes[0]!;
-    await anonymous.run(CompleteTwoFactorLoginDocument, { input: { challengeToken: next.login.challengeToken, recoveryCode: recoveryCode.toUpperCase() } });
+    await anonymous.run(CompleteTwoFactorLoginDocument, {
+      input: { challengeToken: next.login.challengeToken, recoveryCode: recoveryCode.toUpperCase() },
+    });
     const third = await anonymous.run(LoginDocument, { input: { email: input.email, password: PASSWORD } });
     if (third.login.__typename !== 'TwoFactorChallenge') throw new Error('expected a challenge');
-    const spentRecovery = await anonymous.execute(CompleteTwoFactorLoginDocument, { input: { challengeToken: third.login.challengeToken, recoveryCode } });
+    const spentRecovery = await anonymous.execute(CompleteTwoFactorLoginDocument, {
+      input: { challengeToken: third.login.challengeToken, recoveryCode },
+    });
     expect(spentRecovery.errors[0]?.extensions?.code).toBe('INVALID_TOTP_CODE');
 
     // Logout ends the session: its access token is refused at once.

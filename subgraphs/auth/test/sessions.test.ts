@@ -14,7 +14,8 @@ import { query, startPlatform, type Platform } from '@p2p/testing';
 import type { AuthServices } from '../src/context.js';
 import { PASSWORD, count, newUser, register } from './helpers.js';
 
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 describe('sessions, rotation, batching and the registration saga', () => {
   let platform: Platform;
@@ -32,14 +33,20 @@ describe('sessions, rotation, batching and the registration saga', () => {
   it('of concurrent refreshes with one token exactly one wins, and the session is revoked', async () => {
     const { payload } = await register(platform.client());
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => platform.client().execute(RefreshTokensDocument, { refreshToken: payload.refreshToken })),
+      Array.from({ length: 5 }, () =>
+        platform.client().execute(RefreshTokensDocument, { refreshToken: payload.refreshToken }),
+      ),
     );
     expect(results.filter((r) => r.data !== null)).toHaveLength(1);
     // A loser that arrives after another loser revoked the session finds it ended (INVALID_TOKEN).
     const codes = results.filter((r) => r.data === null).map((r) => r.errors[0]?.extensions?.code);
     expect(codes).toContain('REFRESH_TOKEN_REUSED');
     expect(codes.every((c) => c === 'REFRESH_TOKEN_REUSED' || c === 'INVALID_TOKEN')).toBe(true);
-    const [session] = await query<{ revoked_reason: string }>(platform.db.url, 'SELECT revoked_reason FROM auth.session WHERE id = $1', [payload.session.id]);
+    const [session] = await query<{ revoked_reason: string }>(
+      platform.db.url,
+      'SELECT revoked_reason FROM auth.session WHERE id = $1',
+      [payload.session.id],
+    );
     expect(session!.revoked_reason).toBe('refresh_token_reuse');
   });
 
@@ -49,9 +56,13 @@ describe('sessions, rotation, batching and the registration saga', () => {
     const me = platform.client(() => payload.accessToken);
     expect((await me.run(MySessionsDocument)).mySessions).toHaveLength(2);
     expect((await me.run(RevokeSessionDocument, { id: phone.session.id })).revokeSession).toBe(true);
-    expect((await platform.client(() => phone.accessToken).execute(MeDocument)).errors[0]?.extensions?.reason).toBe('SESSION_REVOKED');
+    expect((await platform.client(() => phone.accessToken).execute(MeDocument)).errors[0]?.extensions?.reason).toBe(
+      'SESSION_REVOKED',
+    );
     const other = await register(platform.client());
-    const foreign = await platform.client(() => other.payload.accessToken).execute(RevokeSessionDocument, { id: payload.session.id });
+    const foreign = await platform
+      .client(() => other.payload.accessToken)
+      .execute(RevokeSessionDocument, { id: payload.session.id });
     expect(foreign.errors[0]?.extensions?.code).toBe('FORBIDDEN');
     await login(input.email);
     expect((await me.run(LogoutEverywhereDocument)).logoutEverywhere).toBe(2);
@@ -66,9 +77,14 @@ describe('sessions, rotation, batching and the registration saga', () => {
     const admin = await login(input.email);
     const { rotateSigningKey } = await platform.client(() => admin.accessToken).run(RotateSigningKeyDocument);
     expect(rotateSigningKey.kid).not.toBe(kidOf(admin.accessToken));
-    const [audit] = await query<{ payload: { actorId: string; action: string } }>(platform.db.url, `SELECT payload FROM auth.outbox_event WHERE topic = 'audit.admin_action' AND aggregate_id = $1`, [rotateSigningKey.kid]);
+    const [audit] = await query<{ payload: { actorId: string; action: string } }>(
+      platform.db.url,
+      `SELECT payload FROM auth.outbox_event WHERE topic = 'audit.admin_action' AND aggregate_id = $1`,
+      [rotateSigningKey.kid],
+    );
     expect(audit!.payload).toMatchObject({ actorId: admin.user.id, action: 'auth.rotate_signing_key' });
-    await new Promise((r) => setTimeout(r, 1100)); // the gateway refetches JWKS for an unknown kid at most once a second
+    // The gateway refetches JWKS for an unknown kid at most once a second.
+    await new Promise((r) => setTimeout(r, 1100));
     const fresh = await login(input.email);
     expect(kidOf(fresh.accessToken)).toBe(rotateSigningKey.kid);
     expect((await platform.client(() => fresh.accessToken).run(MeDocument)).me!.id).toBe(admin.user.id);
@@ -105,9 +121,12 @@ describe('sessions, rotation, batching and the registration saga', () => {
   it('concurrent registrations with one email: one account, one profile, the rest refused', async () => {
     const input = newUser();
     const profilesBefore = await count(platform, 'SELECT count(*) AS n FROM users."user"');
-    const results = await Promise.all(Array.from({ length: 4 }, () => platform.client().execute(RegisterDocument, { input })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => platform.client().execute(RegisterDocument, { input })),
+    );
     expect(results.filter((r) => r.data !== null)).toHaveLength(1);
-    for (const r of results.filter((x) => x.data === null)) expect(r.errors[0]?.extensions?.code).toBe('EMAIL_ALREADY_REGISTERED');
+    for (const r of results.filter((x) => x.data === null))
+      expect(r.errors[0]?.extensions?.code).toBe('EMAIL_ALREADY_REGISTERED');
     expect(await count(platform, 'SELECT count(*) AS n FROM auth.credential WHERE email = $1', [input.email])).toBe(1);
     expect(await count(platform, 'SELECT count(*) AS n FROM users."user"')).toBe(profilesBefore + 1);
   });

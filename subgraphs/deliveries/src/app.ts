@@ -34,13 +34,26 @@ export function createDeliveriesApp(config: DeliveriesConfig, options: { workers
     prisma,
     workers: options.workers,
     services: ({ outbox, log }) => {
-      const remote = new Remote(new ServiceClient({ service: 'deliveries', internalSecret: config.INTERNAL_JWT_SECRET, urls: config.subgraphUrls }));
-      const limits = { maxWeightKg: config.MAX_PARCEL_WEIGHT_KG, maxSideCm: config.MAX_PARCEL_SIDE_CM, maxQuantity: config.MAX_PARCEL_QUANTITY };
+      const remote = new Remote(
+        new ServiceClient({
+          service: 'deliveries',
+          internalSecret: config.INTERNAL_JWT_SECRET,
+          urls: config.subgraphUrls,
+        }),
+      );
+      const limits = {
+        maxWeightKg: config.MAX_PARCEL_WEIGHT_KG,
+        maxSideCm: config.MAX_PARCEL_SIDE_CM,
+        maxQuantity: config.MAX_PARCEL_QUANTITY,
+      };
       return {
         requests: new Requests(prisma, outbox, limits),
         offers: new Offers(prisma, outbox, remote),
         booking: new Booking(prisma, outbox, remote, log),
-        deliveries: new Deliveries(prisma, outbox, { freeHours: config.CANCELLATION_FREE_HOURS, lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT }),
+        deliveries: new Deliveries(prisma, outbox, {
+          freeHours: config.CANCELLATION_FREE_HOURS,
+          lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT,
+        }),
       };
     },
     context: (base, deliveries) => ({ ...base, deliveries }),

@@ -21,5 +21,9 @@ export type DeliveriesConfig = ReturnType<typeof loadDeliveriesConfig>;
 
 export function loadDeliveriesConfig(env: Record<string, string | undefined> = process.env) {
   const config = parseConfig(shape, env);
-  return Object.freeze({ ...config, databaseUrl: domainDatabaseUrl('deliveries', env), subgraphUrls: subgraphUrls(env) });
+  return Object.freeze({
+    ...config,
+    databaseUrl: domainDatabaseUrl('deliveries', env),
+    subgraphUrls: subgraphUrls(env),
+  });
 }

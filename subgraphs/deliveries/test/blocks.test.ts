@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcceptOfferDocument, BlockUserDocument, CounterOfferDocument, DeclineOfferDocument, MakeOfferDocument, UnblockUserDocument, WithdrawOfferDocument } from '@p2p/sdk';
+import {
+  AcceptOfferDocument,
+  BlockUserDocument,
+  CounterOfferDocument,
+  DeclineOfferDocument,
+  MakeOfferDocument,
+  UnblockUserDocument,
+  WithdrawOfferDocument,
+} from '@p2p/sdk';
 import { query, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
 import { counts, createRequest, createTrip, offer, remainingKg } from './booking-helpers.js';
 
@@ -8,10 +16,18 @@ const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
 describe('blocks between users (asked of users on every offer, counter and acceptance)', () => {
   let platform: Platform;
 
-  const count = async (sql: string, params: unknown[] = []) => Number((await query<{ n: string }>(platform.db.url, sql, params))[0]!.n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await query<{ n: string }>(platform.db.url, sql, params))[0]!.n);
   const offerRows = () => count('SELECT count(*) AS n FROM deliveries.offer');
-  const offerStatus = async (id: string) => (await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.offer WHERE id = $1', [id]))[0]!.status;
-  const requestStatus = async (id: string) => (await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.delivery_request WHERE id = $1', [id]))[0]!.status;
+  const offerStatus = async (id: string) =>
+    (await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.offer WHERE id = $1', [id]))[0]!
+      .status;
+  const requestStatus = async (id: string) =>
+    (
+      await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.delivery_request WHERE id = $1', [
+        id,
+      ])
+    )[0]!.status;
   const block = (by: SignedUp, other: SignedUp) => by.client.run(BlockUserDocument, { userId: other.id });
   const unblock = (by: SignedUp, other: SignedUp) => by.client.run(UnblockUserDocument, { userId: other.id });
 
@@ -75,11 +91,16 @@ describe('blocks between users (asked of users on every offer, counter and accep
     const before = await bookingFootprint(request.id, trip.id);
     expect(before.requestStatus).toBe('OPEN');
 
-    for (const [blocker, blocked] of [[customer, traveler], [traveler, customer]] as const) {
+    for (const [blocker, blocked] of [
+      [customer, traveler],
+      [traveler, customer],
+    ] as const) {
       await block(blocker, blocked);
       const accepted = await customer.client.execute(AcceptOfferDocument, { offerId: o.id });
       expect(accepted.errors[0]?.extensions?.code, JSON.stringify(accepted.errors[0])).toBe('USER_BLOCKED');
-      const countered = await customer.client.execute(CounterOfferDocument, { input: { offerId: o.id, price: eur(1500) } });
+      const countered = await customer.client.execute(CounterOfferDocument, {
+        input: { offerId: o.id, price: eur(1500) },
+      });
       expect(countered.errors[0]?.extensions?.code, JSON.stringify(countered.errors[0])).toBe('USER_BLOCKED');
       expect(await bookingFootprint(request.id, trip.id)).toEqual(before);
       expect(await offerStatus(o.id)).toBe('PENDING');
@@ -96,11 +117,15 @@ describe('blocks between users (asked of users on every offer, counter and accep
     const { customer, traveler, trip, request } = await parties();
     const declined = await offer(traveler, request.id, trip.id, 2000);
     await block(traveler, customer);
-    expect((await customer.client.run(DeclineOfferDocument, { offerId: declined.id })).declineOffer.status).toBe('DECLINED');
+    expect((await customer.client.run(DeclineOfferDocument, { offerId: declined.id })).declineOffer.status).toBe(
+      'DECLINED',
+    );
     await unblock(traveler, customer);
     const withdrawn = await offer(traveler, request.id, trip.id, 2000);
     await block(customer, traveler);
-    expect((await traveler.client.run(WithdrawOfferDocument, { offerId: withdrawn.id })).withdrawOffer.status).toBe('WITHDRAWN');
+    expect((await traveler.client.run(WithdrawOfferDocument, { offerId: withdrawn.id })).withdrawOffer.status).toBe(
+      'WITHDRAWN',
+    );
   });
 
   // Last: it stops the users subgraph for the rest of this file.
@@ -113,7 +138,9 @@ describe('blocks between users (asked of users on every offer, counter and accep
     await offerRefused(traveler, request.id, trip.id, 'SERVICE_UNAVAILABLE');
     const accepted = await customer.client.execute(AcceptOfferDocument, { offerId: o.id });
     expect(accepted.errors[0]?.extensions?.code, JSON.stringify(accepted.errors[0])).toBe('SERVICE_UNAVAILABLE');
-    const countered = await customer.client.execute(CounterOfferDocument, { input: { offerId: o.id, price: eur(1500) } });
+    const countered = await customer.client.execute(CounterOfferDocument, {
+      input: { offerId: o.id, price: eur(1500) },
+    });
     expect(countered.errors[0]?.extensions?.code, JSON.stringify(countered.errors[0])).toBe('SERVICE_UNAVAILABLE');
     expect(await bookingFootprint(request.id, trip.id)).toEqual(before);
     expect(await offerStatus(o.id)).toBe('PENDING');

@@ -6,11 +6,16 @@ export async function createTrip(traveler: SignedUp, overrides: Parameters<typeo
 }
 
 export async function createRequest(customer: SignedUp, overrides: Parameters<typeof requestInput>[0] = {}) {
-  return (await customer.client.run(CreateDeliveryRequestDocument, { input: requestInput(overrides) })).createDeliveryRequest;
+  return (await customer.client.run(CreateDeliveryRequestDocument, { input: requestInput(overrides) }))
+    .createDeliveryRequest;
 }
 
 export async function offer(traveler: SignedUp, requestId: string, tripId: string, amountMinor: number) {
-  return (await traveler.client.run(MakeOfferDocument, { input: { requestId, tripId, price: { amountMinor, currency: 'EUR' } } })).makeOffer;
+  return (
+    await traveler.client.run(MakeOfferDocument, {
+      input: { requestId, tripId, price: { amountMinor, currency: 'EUR' } },
+    })
+  ).makeOffer;
 }
 
 /** What the ledger holds in escrow for a delivery (credits are negative: escrow is a liability). */

@@ -23,7 +23,9 @@ describe('booking under concurrency and failure', () => {
     const requests = await Promise.all(Array.from({ length: 50 }, () => createRequest(customer, { weightKg: 1 })));
     const offers = await Promise.all(requests.map((r) => offer(traveler, r.id, trip.id, 1500)));
     const before = await counts(platform);
-    const results = await Promise.all(offers.map((o) => customer.client.execute(AcceptOfferDocument, { offerId: o.id })));
+    const results = await Promise.all(
+      offers.map((o) => customer.client.execute(AcceptOfferDocument, { offerId: o.id })),
+    );
     const won = results.filter((r) => r.data !== null);
     const lost = results.filter((r) => r.data === null);
     expect(won).toHaveLength(10);
@@ -33,7 +35,11 @@ describe('booking under concurrency and failure', () => {
     expect(after.deliveries - before.deliveries).toBe(10);
     expect(after.livePayments - before.livePayments).toBe(10);
     expect(after.escrow - before.escrow).toBe(10 * 1500);
-    const reopened = await query<{ n: string }>(platform.db.url, `SELECT count(*) AS n FROM deliveries.delivery_request WHERE id = ANY($1) AND status = 'OPEN'`, [requests.map((r) => r.id)]);
+    const reopened = await query<{ n: string }>(
+      platform.db.url,
+      `SELECT count(*) AS n FROM deliveries.delivery_request WHERE id = ANY($1) AND status = 'OPEN'`,
+      [requests.map((r) => r.id)],
+    );
     expect(Number(reopened[0]!.n)).toBe(40);
   });
 
@@ -41,9 +47,14 @@ describe('booking under concurrency and failure', () => {
     const other = await signUp(platform);
     const [tripA, tripB] = await Promise.all([createTrip(traveler), createTrip(other)]);
     const request = await createRequest(customer);
-    const [a, b] = await Promise.all([offer(traveler, request.id, tripA.id, 2000), offer(other, request.id, tripB.id, 1900)]);
+    const [a, b] = await Promise.all([
+      offer(traveler, request.id, tripA.id, 2000),
+      offer(other, request.id, tripB.id, 1900),
+    ]);
     const before = await counts(platform);
-    const results = await Promise.all([a, b].map((o) => customer.client.execute(AcceptOfferDocument, { offerId: o.id })));
+    const results = await Promise.all(
+      [a, b].map((o) => customer.client.execute(AcceptOfferDocument, { offerId: o.id })),
+    );
     expect(results.filter((r) => r.data !== null)).toHaveLength(1);
     expect(results.find((r) => r.data === null)!.errors[0]?.extensions?.code).toMatch(/CONFLICT|INVALID_TRANSITION/);
     const after = await counts(platform);
@@ -71,7 +82,12 @@ describe('booking under concurrency and failure', () => {
       }
       expect(await remainingKg(platform, trip.id)).toBe(20);
       const after = await counts(platform);
-      expect(after).toEqual({ ...before, livePayments: before.livePayments, escrow: before.escrow, deliveries: before.deliveries });
+      expect(after).toEqual({
+        ...before,
+        livePayments: before.livePayments,
+        escrow: before.escrow,
+        deliveries: before.deliveries,
+      });
       const { deliveryRequest } = await customer.client.run(DeliveryRequestDocument, { id: request.id });
       expect(deliveryRequest).toMatchObject({ status: 'OPEN', delivery: null });
       expect(deliveryRequest!.offers[0]!.status).toBe('PENDING');
@@ -108,7 +124,11 @@ describe('booking under concurrency and failure', () => {
       expect(late.errors[0]?.extensions?.code).toBe('CONFLICT');
       expect(await counts(platform)).toEqual(before);
       expect(await remainingKg(platform, trip.id)).toBe(20);
-      const [saga] = await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.booking_saga WHERE offer_id = $1', [o.id]);
+      const [saga] = await query<{ status: string }>(
+        platform.db.url,
+        'SELECT status FROM deliveries.booking_saga WHERE offer_id = $1',
+        [o.id],
+      );
       expect(saga!.status).toBe('COMPENSATED');
       const { deliveryRequest } = await customer.client.run(DeliveryRequestDocument, { id: request.id });
       expect(deliveryRequest!.status).toBe('OPEN');

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcceptOfferDocument, CounterOfferDocument, CreateDeliveryRequestDocument, DeliveryPaymentDocument, MakeOfferDocument } from '@p2p/sdk';
+import {
+  AcceptOfferDocument,
+  CounterOfferDocument,
+  CreateDeliveryRequestDocument,
+  DeliveryPaymentDocument,
+  MakeOfferDocument,
+} from '@p2p/sdk';
 import { query, requestInput, signUp, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
 import { createRequest, createTrip, escrowHeld } from './booking-helpers.js';
 
@@ -10,13 +16,18 @@ describe('amounts in whole steps of their currency (KWD: 10 fils), refused where
   let platform: Platform;
   let traveler: SignedUp;
   let customer: SignedUp;
-  const count = async (sql: string, params: unknown[] = []) => Number((await query<{ n: string }>(platform.db.url, sql, params))[0]!.n);
-  const offersOn = (requestId: string) => count('SELECT count(*) AS n FROM deliveries.offer WHERE request_id = $1', [requestId]);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await query<{ n: string }>(platform.db.url, sql, params))[0]!.n);
+  const offersOn = (requestId: string) =>
+    count('SELECT count(*) AS n FROM deliveries.offer WHERE request_id = $1', [requestId]);
   const offerEvents = () => count(`SELECT count(*) AS n FROM deliveries.outbox_event WHERE topic LIKE 'offer.%'`);
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { PAYMENTS_CURRENCIES: 'EUR,KWD' } });
-    [traveler, customer] = await Promise.all([signUp(platform, { roles: ['TRAVELER'] }), signUp(platform, { roles: ['CUSTOMER'] })]);
+    [traveler, customer] = await Promise.all([
+      signUp(platform, { roles: ['TRAVELER'] }),
+      signUp(platform, { roles: ['CUSTOMER'] }),
+    ]);
   });
   afterAll(async () => platform?.stop());
 
@@ -38,7 +49,11 @@ describe('amounts in whole steps of their currency (KWD: 10 fils), refused where
     const { makeOffer } = await traveler.client.run(MakeOfferDocument, { input: { ...input, price: kwd(12_340) } });
     expect(makeOffer).toMatchObject({ status: 'PENDING', price: kwd(12_340) });
     const { acceptOffer: delivery } = await customer.client.run(AcceptOfferDocument, { offerId: makeOffer.id });
-    expect(delivery).toMatchObject({ status: 'ACCEPTED', agreedPrice: kwd(12_340), request: { id: request.id, status: 'MATCHED' } });
+    expect(delivery).toMatchObject({
+      status: 'ACCEPTED',
+      agreedPrice: kwd(12_340),
+      request: { id: request.id, status: 'MATCHED' },
+    });
     expect(await escrowHeld(platform, delivery.id)).toBe(12_340);
     const { delivery: paid } = await customer.client.run(DeliveryPaymentDocument, { id: delivery.id });
     expect(paid!.payment).toMatchObject({ amount: kwd(12_340), escrowStatus: 'HELD' });
@@ -46,20 +61,31 @@ describe('amounts in whole steps of their currency (KWD: 10 fils), refused where
 
   it('refuses a counter-offer that is not a whole step; the offer stays as it was', async () => {
     const { trip, request } = await kwdDeal();
-    const { makeOffer } = await traveler.client.run(MakeOfferDocument, { input: { requestId: request.id, tripId: trip.id, price: kwd(15_000) } });
+    const { makeOffer } = await traveler.client.run(MakeOfferDocument, {
+      input: { requestId: request.id, tripId: trip.id, price: kwd(15_000) },
+    });
     const events = await offerEvents();
-    const refused = await customer.client.execute(CounterOfferDocument, { input: { offerId: makeOffer.id, price: kwd(11_111) } });
+    const refused = await customer.client.execute(CounterOfferDocument, {
+      input: { offerId: makeOffer.id, price: kwd(11_111) },
+    });
     expect(refused.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'price' });
     expect(refused.errors[0]?.message).toBe(STEP_MESSAGE);
-    const [row] = await query<{ status: string; counter: number | null }>(platform.db.url, 'SELECT status, counter_price_minor AS counter FROM deliveries.offer WHERE id = $1', [makeOffer.id]);
+    const [row] = await query<{ status: string; counter: number | null }>(
+      platform.db.url,
+      'SELECT status, counter_price_minor AS counter FROM deliveries.offer WHERE id = $1',
+      [makeOffer.id],
+    );
     expect(row).toEqual({ status: 'PENDING', counter: null });
     expect(await offerEvents()).toBe(events);
-    const { counterOffer } = await customer.client.run(CounterOfferDocument, { input: { offerId: makeOffer.id, price: kwd(11_110) } });
+    const { counterOffer } = await customer.client.run(CounterOfferDocument, {
+      input: { offerId: makeOffer.id, price: kwd(11_110) },
+    });
     expect(counterOffer).toMatchObject({ status: 'COUNTERED', counterPrice: kwd(11_110) });
   });
 
   it('refuses a request whose maximum price or declared value is not a whole step, and writes nothing', async () => {
-    const requests = () => count('SELECT count(*) AS n FROM deliveries.delivery_request WHERE customer_id = $1', [customer.id]);
+    const requests = () =>
+      count('SELECT count(*) AS n FROM deliveries.delivery_request WHERE customer_id = $1', [customer.id]);
     const before = await requests();
     for (const [overrides, field] of [
       [{ declaredValue: kwd(30_000), maxPrice: kwd(20_005) }, 'maxPrice'],

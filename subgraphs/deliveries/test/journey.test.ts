@@ -27,7 +27,10 @@ describe('booking a delivery through the gateway', () => {
     });
     const request = await createRequest(customer);
 
-    const { deliveryRequest: matched } = await customer.client.run(MatchingTripsForRequestDocument, { id: request.id, first: 5 });
+    const { deliveryRequest: matched } = await customer.client.run(MatchingTripsForRequestDocument, {
+      id: request.id,
+      first: 5,
+    });
     expect(matched!.matchingTrips[0]!.trip.id).toBe(trip.id);
     expect(matched!.matchingTrips.map((m) => m.trip.id)).not.toContain(far.id);
     expect(matched!.matchingTrips[0]!.score).toBeGreaterThan(0);
@@ -38,11 +41,16 @@ describe('booking a delivery through the gateway', () => {
     expect(quote.total.amountMinor).toBe(quote.platformFee.amountMinor + quote.travelerEarnings.amountMinor);
 
     const first = await offer(traveler, request.id, trip.id, 3000);
-    const { counterOffer } = await customer.client.run(CounterOfferDocument, { input: { offerId: first.id, price: { amountMinor: 2200, currency: 'EUR' }, message: 'Could you do 22?' } });
+    const { counterOffer } = await customer.client.run(CounterOfferDocument, {
+      input: { offerId: first.id, price: { amountMinor: 2200, currency: 'EUR' }, message: 'Could you do 22?' },
+    });
     expect(counterOffer).toMatchObject({ status: 'COUNTERED', counterPrice: { amountMinor: 2200, currency: 'EUR' } });
     const second = await offer(traveler, request.id, trip.id, 2500);
     const { deliveryRequest: withOffers } = await customer.client.run(DeliveryRequestDocument, { id: request.id });
-    expect(withOffers!.offers.map((o) => [o.id, o.status])).toEqual([[second.id, 'PENDING'], [first.id, 'SUPERSEDED']]);
+    expect(withOffers!.offers.map((o) => [o.id, o.status])).toEqual([
+      [second.id, 'PENDING'],
+      [first.id, 'SUPERSEDED'],
+    ]);
 
     const before = await remainingKg(platform, trip.id);
     const { acceptOffer: delivery } = await customer.client.run(AcceptOfferDocument, { offerId: second.id });

@@ -34,7 +34,8 @@ describe('a delivery after booking', () => {
     return { trip, request, delivery: acceptOffer };
   }
 
-  const paymentOf = async (deliveryId: string) => (await customer.client.run(DeliveryPaymentDocument, { id: deliveryId })).delivery!.payment!;
+  const paymentOf = async (deliveryId: string) =>
+    (await customer.client.run(DeliveryPaymentDocument, { id: deliveryId })).delivery!.payment!;
 
   it('moves through its statuses in order, keeps history, and releases escrow on delivery', async () => {
     const { delivery } = await book();
@@ -43,7 +44,10 @@ describe('a delivery after booking', () => {
     const byCustomer = await customer.client.execute(MarkPickedUpDocument, { id: delivery.id });
     expect(byCustomer.errors[0]?.extensions?.code).toBe('FORBIDDEN');
     await traveler.client.run(MarkPickedUpDocument, { id: delivery.id });
-    const lateCancel = await customer.client.execute(CancelDeliveryDocument, { id: delivery.id, reason: 'changed my mind' });
+    const lateCancel = await customer.client.execute(CancelDeliveryDocument, {
+      id: delivery.id,
+      reason: 'changed my mind',
+    });
     expect(lateCancel.errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     await traveler.client.run(MarkInTransitDocument, { id: delivery.id });
     await traveler.client.run(MarkDeliveredDocument, { id: delivery.id });
@@ -51,7 +55,11 @@ describe('a delivery after booking', () => {
     expect(done!.history.map((h) => h.to)).toEqual(['ACCEPTED', 'PICKED_UP', 'IN_TRANSIT', 'DELIVERED']);
     expect(done!.history[1]!.by?.id).toBe(traveler.id);
     await waitFor(async () => (await paymentOf(delivery.id)).escrowStatus === 'RELEASED', 10_000, 'escrow release');
-    await waitFor(async () => (await traveler.client.run(MeDocument)).me!.statistics.completedDeliveries >= 1, 10_000, 'statistics');
+    await waitFor(
+      async () => (await traveler.client.run(MeDocument)).me!.statistics.completedDeliveries >= 1,
+      10_000,
+      'statistics',
+    );
   });
 
   it('a customer cancelling early gets everything back and the trip its room', async () => {
@@ -61,7 +69,10 @@ describe('a delivery after booking', () => {
     expect(cancellationTerms).toMatchObject({ refund: { amountMinor: 2000 }, retained: { amountMinor: 0 } });
     const short = await customer.client.execute(CancelDeliveryDocument, { id: delivery.id, reason: 'x' });
     expect(short.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const { cancelDelivery } = await customer.client.run(CancelDeliveryDocument, { id: delivery.id, reason: 'Found a friend driving' });
+    const { cancelDelivery } = await customer.client.run(CancelDeliveryDocument, {
+      id: delivery.id,
+      reason: 'Found a friend driving',
+    });
     expect(cancelDelivery).toMatchObject({ status: 'CANCELLED', cancellationReason: 'Found a friend driving' });
     await waitFor(async () => (await paymentOf(delivery.id)).escrowStatus === 'REFUNDED', 10_000, 'refund');
     expect((await paymentOf(delivery.id)).refunded.amountMinor).toBe(2000);
@@ -79,11 +90,19 @@ describe('a delivery after booking', () => {
   it('a cancelled trip cancels its bookings with a full refund and reopens their requests', async () => {
     const { trip, request, delivery } = await book();
     await traveler.client.run(CancelTripDocument, { id: trip.id, reason: 'Car broke down' });
-    await waitFor(async () => (await customer.client.run(DeliveryDocument, { id: delivery.id })).delivery!.status === 'CANCELLED', 10_000, 'cascade');
+    await waitFor(
+      async () => (await customer.client.run(DeliveryDocument, { id: delivery.id })).delivery!.status === 'CANCELLED',
+      10_000,
+      'cascade',
+    );
     await waitFor(async () => (await paymentOf(delivery.id)).refunded.amountMinor === 2000, 10_000, 'refund');
     const { deliveryRequest } = await customer.client.run(DeliveryRequestDocument, { id: request.id });
     expect(deliveryRequest!.status).toBe('OPEN');
-    const [event] = await query<{ payload: { cancelledBy: string } }>(platform.db.url, `SELECT payload FROM deliveries.outbox_event WHERE topic = 'delivery.cancelled' AND aggregate_id = $1`, [delivery.id]);
+    const [event] = await query<{ payload: { cancelledBy: string } }>(
+      platform.db.url,
+      `SELECT payload FROM deliveries.outbox_event WHERE topic = 'delivery.cancelled' AND aggregate_id = $1`,
+      [delivery.id],
+    );
     expect(event!.payload.cancelledBy).toBe('SYSTEM');
   });
 });

@@ -15,7 +15,8 @@ describe('offers: who may do what, and bad input', () => {
   let platform: Platform;
   let traveler: SignedUp;
   let customer: SignedUp;
-  const offerRows = async () => Number((await query<{ n: string }>(platform.db.url, 'SELECT count(*) AS n FROM deliveries.offer'))[0]!.n);
+  const offerRows = async () =>
+    Number((await query<{ n: string }>(platform.db.url, 'SELECT count(*) AS n FROM deliveries.offer'))[0]!.n);
 
   beforeAll(async () => {
     platform = await startPlatform();
@@ -32,12 +33,20 @@ describe('offers: who may do what, and bad input', () => {
 
   it('refuses offers that cannot stand, writing nothing', async () => {
     const trip = await createTrip(traveler);
-    const usdTrip = await createTrip(traveler, { basePrice: { amountMinor: 1000, currency: 'USD' }, pricePerKg: { amountMinor: 100, currency: 'USD' } });
+    const usdTrip = await createTrip(traveler, {
+      basePrice: { amountMinor: 1000, currency: 'USD' },
+      pricePerKg: { amountMinor: 100, currency: 'USD' },
+    });
     const request = await createRequest(customer);
     const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' });
     const base = { requestId: request.id, tripId: trip.id, price: eur(2000) };
     await refused(customer.client, { ...base, tripId: (await createTrip(customer)).id }, 'FORBIDDEN'); // own request
-    await refused(traveler.client, { ...base, price: { amountMinor: 2000, currency: 'USD' } }, 'CURRENCY_MISMATCH', 'price');
+    await refused(
+      traveler.client,
+      { ...base, price: { amountMinor: 2000, currency: 'USD' } },
+      'CURRENCY_MISMATCH',
+      'price',
+    );
     await refused(traveler.client, { ...base, tripId: usdTrip.id }, 'CURRENCY_MISMATCH', 'tripId');
     await refused(traveler.client, { ...base, price: eur(999_999) }, 'BAD_USER_INPUT', 'price');
     await refused(traveler.client, { ...base, price: eur(-5) }, 'BAD_USER_INPUT', 'price');
@@ -59,17 +68,33 @@ describe('offers: who may do what, and bad input', () => {
     const byTraveler = await traveler.client.execute(AcceptOfferDocument, { offerId: o.id });
     expect(byTraveler.errors[0]?.extensions?.code).toBe('FORBIDDEN');
     const stranger = await signUp(platform);
-    expect((await stranger.client.execute(AcceptOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await stranger.client.execute(CounterOfferDocument, { input: { offerId: o.id, price: { amountMinor: 1, currency: 'EUR' } } })).errors[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await customer.client.execute(WithdrawOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await stranger.client.execute(AcceptOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (
+        await stranger.client.execute(CounterOfferDocument, {
+          input: { offerId: o.id, price: { amountMinor: 1, currency: 'EUR' } },
+        })
+      ).errors[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect((await customer.client.execute(WithdrawOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(await counts(platform)).toEqual(before);
 
-    const countered = await customer.client.run(CounterOfferDocument, { input: { offerId: o.id, price: { amountMinor: 1500, currency: 'EUR' } } });
+    const countered = await customer.client.run(CounterOfferDocument, {
+      input: { offerId: o.id, price: { amountMinor: 1500, currency: 'EUR' } },
+    });
     expect(countered.counterOffer.status).toBe('COUNTERED');
     const acceptCountered = await customer.client.execute(AcceptOfferDocument, { offerId: o.id });
     expect(acceptCountered.errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-    expect((await traveler.client.run(WithdrawOfferDocument, { offerId: o.id })).withdrawOffer.status).toBe('WITHDRAWN');
-    expect((await customer.client.execute(DeclineOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
+    expect((await traveler.client.run(WithdrawOfferDocument, { offerId: o.id })).withdrawOffer.status).toBe(
+      'WITHDRAWN',
+    );
+    expect((await customer.client.execute(DeclineOfferDocument, { offerId: o.id })).errors[0]?.extensions?.code).toBe(
+      'INVALID_TRANSITION',
+    );
     const mine = await traveler.client.run(MyOffersDocument, { status: 'WITHDRAWN' });
     expect(mine.myOffers.map((x) => x.id)).toContain(o.id);
   });
@@ -78,14 +103,24 @@ describe('offers: who may do what, and bad input', () => {
     const trip = await createTrip(traveler);
     const request = await createRequest(customer);
     const o = await offer(traveler, request.id, trip.id, 2000);
-    await query(platform.db.url, `UPDATE deliveries.offer SET expires_at = now() - interval '1 minute' WHERE id = $1`, [o.id]);
+    await query(platform.db.url, `UPDATE deliveries.offer SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+      o.id,
+    ]);
     const res = await customer.client.execute(AcceptOfferDocument, { offerId: o.id });
     expect(res.errors[0]?.extensions?.code).toBe('OFFER_EXPIRED');
     const offers = (platform.apps.deliveries!.services as DeliveriesServices).offers;
     expect(await offers.expireDue()).toBeGreaterThanOrEqual(1);
-    const [row] = await query<{ status: string }>(platform.db.url, 'SELECT status FROM deliveries.offer WHERE id = $1', [o.id]);
+    const [row] = await query<{ status: string }>(
+      platform.db.url,
+      'SELECT status FROM deliveries.offer WHERE id = $1',
+      [o.id],
+    );
     expect(row!.status).toBe('EXPIRED');
-    const events = await query(platform.db.url, `SELECT 1 FROM deliveries.outbox_event WHERE topic = 'offer.closed' AND aggregate_id = $1`, [o.id]);
+    const events = await query(
+      platform.db.url,
+      `SELECT 1 FROM deliveries.outbox_event WHERE topic = 'offer.closed' AND aggregate_id = $1`,
+      [o.id],
+    );
     expect(events).toHaveLength(1);
   });
 });

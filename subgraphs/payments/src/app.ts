@@ -38,7 +38,17 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-const resolvers: Resolvers = { DateTime, Query, Mutation, DeliveryRequest, Delivery, Payment, PayoutAccount, CardSetup, PaymentCurrency };
+const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  DeliveryRequest,
+  Delivery,
+  Payment,
+  PayoutAccount,
+  CardSetup,
+  PaymentCurrency,
+};
 
 /** How long one provider call may take, its retries and their backoff included. */
 function providerBudgetMs(config: PaymentsConfig): number {
@@ -49,16 +59,31 @@ function providerBudgetMs(config: PaymentsConfig): number {
 
 function buildServices(config: PaymentsConfig, deps: AppDeps<PrismaClient>, stripe: Stripe | null): PaymentsServices {
   const { prisma, outbox, log } = deps;
-  const provider: PaymentProvider = stripe && config.stripe ? new StripeProvider(stripe, config.stripe) : new LocalProvider();
+  const provider: PaymentProvider =
+    stripe && config.stripe ? new StripeProvider(stripe, config.stripe) : new LocalProvider();
   const budget = providerBudgetMs(config);
   const schema = schemaOf(config.databaseUrl);
   const currencies = new Currencies(config.currencies);
   const ledger = new Ledger();
   const escrow = new Escrow(ledger, outbox);
-  const payouts = new Payouts(prisma, { provider, ledger, schema, providerBudgetMs: budget, retryBaseSeconds: config.PAYOUT_RETRY_BASE_SECONDS, log });
+  const payouts = new Payouts(prisma, {
+    provider,
+    ledger,
+    schema,
+    providerBudgetMs: budget,
+    retryBaseSeconds: config.PAYOUT_RETRY_BASE_SECONDS,
+    log,
+  });
   const paymentMethods = new PaymentMethods(prisma, { provider });
   const cardSetups = new CardSetups(prisma, { provider, paymentMethods, log, providerBudgetMs: budget });
-  const charges = new Charges(prisma, { provider, escrow, currencies, pricing: config.pricing, paymentMethods, providerBudgetMs: budget });
+  const charges = new Charges(prisma, {
+    provider,
+    escrow,
+    currencies,
+    pricing: config.pricing,
+    paymentMethods,
+    providerBudgetMs: budget,
+  });
   const refunds = new Refunds(prisma, { provider, escrow, charges, providerBudgetMs: budget });
   const payoutAccounts = new PayoutAccounts(prisma, { provider, currencies, payouts });
   return {
@@ -72,9 +97,18 @@ function buildServices(config: PaymentsConfig, deps: AppDeps<PrismaClient>, stri
     settlements: new Settlements({ escrow, refunds, payouts, log }),
     payouts,
     payoutAccounts,
-    webhooks: stripe && config.stripe
-      ? new StripeWebhooks(prisma, { stripe, secret: config.stripe.webhookSecret, escrow, payoutAccounts, payouts, cardSetups, log })
-      : null,
+    webhooks:
+      stripe && config.stripe
+        ? new StripeWebhooks(prisma, {
+            stripe,
+            secret: config.stripe.webhookSecret,
+            escrow,
+            payoutAccounts,
+            payouts,
+            cardSetups,
+            log,
+          })
+        : null,
   };
 }
 
@@ -90,12 +124,15 @@ export function createPaymentsApp(config: PaymentsConfig, options: { workers?: b
     workers: options.workers,
     services: (deps) => buildServices(config, deps, stripe),
     context: (base, payments) => ({ ...base, payments }),
-    routes: (services): Record<string, Route> => (services.webhooks ? { [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute(services.webhooks) } : {}),
+    routes: (services): Record<string, Route> =>
+      services.webhooks ? { [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute(services.webhooks) } : {},
     handlers: eventHandlers,
   });
   // Payouts have their own worker beside the kit's relay and consumer; it stops before they do.
   const payoutWorker: PayoutWorker | null =
-    (options.workers ?? true) ? startPayoutWorker({ payouts: app.services.payouts, pollMs: config.PAYOUT_POLL_MS, log: app.log }) : null;
+    (options.workers ?? true)
+      ? startPayoutWorker({ payouts: app.services.payouts, pollMs: config.PAYOUT_POLL_MS, log: app.log })
+      : null;
   return {
     ...app,
     payoutWorker,

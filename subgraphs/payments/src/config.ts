@@ -5,7 +5,12 @@ import { parseCurrencyRules } from './currencies/rules.js';
 const minor = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 /** A multiplier or rate given as a decimal (1.25, 0.12); kept as basis points so the formula stays in integers. */
 const basisPoints = (fallback: number, max: number) =>
-  z.coerce.number().min(0).max(max).default(fallback).transform((v) => Math.round(v * 10_000));
+  z.coerce
+    .number()
+    .min(0)
+    .max(max)
+    .default(fallback)
+    .transform((v) => Math.round(v * 10_000));
 
 const shape = {
   ...baseEnv,
@@ -102,7 +107,11 @@ export function loadPaymentsConfig(env: Record<string, string | undefined> = pro
     }),
     /** The rates of the formula, the same in every currency. */
     pricing: Object.freeze({
-      multiplierBps: { STANDARD: config.PRICING_MULTIPLIER_STANDARD, EXPRESS: config.PRICING_MULTIPLIER_EXPRESS, URGENT: config.PRICING_MULTIPLIER_URGENT },
+      multiplierBps: {
+        STANDARD: config.PRICING_MULTIPLIER_STANDARD,
+        EXPRESS: config.PRICING_MULTIPLIER_EXPRESS,
+        URGENT: config.PRICING_MULTIPLIER_URGENT,
+      },
       insuranceBps: config.PRICING_INSURANCE_RATE,
       platformFeeBps: config.PLATFORM_FEE_RATE,
     }),

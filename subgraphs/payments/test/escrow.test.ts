@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '@p2p/testing';
-import { asViewer, balances, charge, count, DELIVERY_PAYMENT, newCharge, refund, viewerOf, type PaymentView } from './helpers.js';
+import {
+  asViewer,
+  balances,
+  charge,
+  count,
+  DELIVERY_PAYMENT,
+  newCharge,
+  refund,
+  viewerOf,
+  type PaymentView,
+} from './helpers.js';
 
 describe('escrow with the local provider', () => {
   let platform: Platform;
@@ -22,7 +32,13 @@ describe('escrow with the local provider', () => {
       escrowStatus: 'HELD',
     });
     expect(await balances(platform, payment.id)).toEqual({ provider_clearing: 3427, escrow: -3427 });
-    expect(await count(platform, `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.escrow_held' AND aggregate_id = $1`, [input.deliveryId])).toBe(1);
+    expect(
+      await count(
+        platform,
+        `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.escrow_held' AND aggregate_id = $1`,
+        [input.deliveryId],
+      ),
+    ).toBe(1);
   });
 
   it('answers a retry with the same payment, and a retry with other terms with CONFLICT', async () => {
@@ -32,7 +48,9 @@ describe('escrow with the local provider', () => {
     expect(again.id).toBe(first.id);
     const other = await charge(platform, { ...input, amountMinor: input.amountMinor + 1 });
     expect(other.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(await count(platform, 'SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1', [first.id])).toBe(1);
+    expect(
+      await count(platform, 'SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1', [first.id]),
+    ).toBe(1);
   });
 
   it('charges once under 10 concurrent identical calls', async () => {
@@ -42,8 +60,20 @@ describe('escrow with the local provider', () => {
     const ids = new Set(answers.map((a) => a.data!._chargeEscrow.id));
     expect(ids.size).toBe(1);
     const [id] = [...ids];
-    expect(await count(platform, `SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1 AND kind = 'CHARGE'`, [id])).toBe(1);
-    expect(await count(platform, `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.escrow_held' AND aggregate_id = $1`, [input.deliveryId])).toBe(1);
+    expect(
+      await count(
+        platform,
+        `SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1 AND kind = 'CHARGE'`,
+        [id],
+      ),
+    ).toBe(1);
+    expect(
+      await count(
+        platform,
+        `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.escrow_held' AND aggregate_id = $1`,
+        [input.deliveryId],
+      ),
+    ).toBe(1);
     expect(await balances(platform, id)).toEqual({ provider_clearing: 12_345, escrow: -12_345 });
   });
 
@@ -57,27 +87,57 @@ describe('escrow with the local provider', () => {
   it('refunds partially, then the rest, never more than held, and once per request', async () => {
     const input = newCharge({ amountMinor: 10_000 });
     const { id } = (await charge(platform, input)).data!._chargeEscrow;
-    const partial = (await refund(platform, { deliveryId: input.deliveryId, amountMinor: 2_500, reason: 'late pickup' })).data!._refundEscrow;
-    expect(partial).toMatchObject({ escrowStatus: 'PARTIALLY_REFUNDED', refunded: { amountMinor: 2_500 }, platformFee: { amountMinor: 900 }, travelerAmount: { amountMinor: 6_600 } });
+    const partial = (
+      await refund(platform, { deliveryId: input.deliveryId, amountMinor: 2_500, reason: 'late pickup' })
+    ).data!._refundEscrow;
+    expect(partial).toMatchObject({
+      escrowStatus: 'PARTIALLY_REFUNDED',
+      refunded: { amountMinor: 2_500 },
+      platformFee: { amountMinor: 900 },
+      travelerAmount: { amountMinor: 6_600 },
+    });
     // The same request again (a retry) refunds nothing more.
-    const retried = (await refund(platform, { deliveryId: input.deliveryId, amountMinor: 2_500, reason: 'late pickup' })).data!._refundEscrow;
+    const retried = (
+      await refund(platform, { deliveryId: input.deliveryId, amountMinor: 2_500, reason: 'late pickup' })
+    ).data!._refundEscrow;
     expect(retried.refunded.amountMinor).toBe(2_500);
     const tooMuch = await refund(platform, { deliveryId: input.deliveryId, amountMinor: 7_501, reason: 'goodwill' });
     expect(tooMuch.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', heldMinor: 7_500 });
     const rest = (await refund(platform, { deliveryId: input.deliveryId, reason: 'cancelled' })).data!._refundEscrow;
-    expect(rest).toMatchObject({ escrowStatus: 'REFUNDED', refunded: { amountMinor: 10_000 }, platformFee: { amountMinor: 0 }, travelerAmount: { amountMinor: 0 } });
+    expect(rest).toMatchObject({
+      escrowStatus: 'REFUNDED',
+      refunded: { amountMinor: 10_000 },
+      platformFee: { amountMinor: 0 },
+      travelerAmount: { amountMinor: 0 },
+    });
     const again = (await refund(platform, { deliveryId: input.deliveryId, reason: 'cancelled' })).data!._refundEscrow;
     expect(again.refunded.amountMinor).toBe(10_000);
     expect(await balances(platform, id)).toEqual({ provider_clearing: 10_000, escrow: 0, refunds: -10_000 });
-    expect(await count(platform, `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.refunded' AND aggregate_id = $1`, [input.deliveryId])).toBe(2);
+    expect(
+      await count(
+        platform,
+        `SELECT COUNT(*) AS n FROM payments.outbox_event WHERE topic = 'payment.refunded' AND aggregate_id = $1`,
+        [input.deliveryId],
+      ),
+    ).toBe(2);
   });
 
   it('refunds once under concurrent retries of the same request', async () => {
     const input = newCharge({ amountMinor: 8_000 });
     const { id } = (await charge(platform, input)).data!._chargeEscrow;
-    const answers = await Promise.all(Array.from({ length: 8 }, () => refund(platform, { deliveryId: input.deliveryId, amountMinor: 3_000, reason: 'damaged box' })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        refund(platform, { deliveryId: input.deliveryId, amountMinor: 3_000, reason: 'damaged box' }),
+      ),
+    );
     expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
-    expect(await count(platform, `SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1 AND kind = 'REFUND'`, [id])).toBe(1);
+    expect(
+      await count(
+        platform,
+        `SELECT COUNT(*) AS n FROM payments.ledger_transaction WHERE payment_id = $1 AND kind = 'REFUND'`,
+        [id],
+      ),
+    ).toBe(1);
     expect(await balances(platform, id)).toMatchObject({ escrow: -5_000, refunds: -3_000 });
   });
 
@@ -89,7 +149,9 @@ describe('escrow with the local provider', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const late = await charge(platform, input);
     expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(await count(platform, 'SELECT COUNT(*) AS n FROM payments.payment WHERE delivery_id = $1', [input.deliveryId])).toBe(0);
+    expect(
+      await count(platform, 'SELECT COUNT(*) AS n FROM payments.payment WHERE delivery_id = $1', [input.deliveryId]),
+    ).toBe(0);
   });
 
   it('shows Delivery.payment to its customer and traveler only, in one query for many deliveries', async () => {
@@ -101,9 +163,13 @@ describe('escrow with the local provider', () => {
     type Entities = { _entities: { id: string; payment: PaymentView | null }[] };
     const customer = await asViewer<Entities>(platform, viewerOf(a.customerId), DELIVERY_PAYMENT, { representations });
     expect(customer.data!._entities.map((e) => e.payment?.amount.amountMinor ?? null)).toEqual([4_000, 6_000, null]);
-    const traveler = await asViewer<Entities>(platform, viewerOf(a.travelerId, ['TRAVELER']), DELIVERY_PAYMENT, { representations });
+    const traveler = await asViewer<Entities>(platform, viewerOf(a.travelerId, ['TRAVELER']), DELIVERY_PAYMENT, {
+      representations,
+    });
     expect(traveler.data!._entities.map((e) => e.payment?.escrowStatus ?? null)).toEqual(['HELD', null, null]);
-    const stranger = await asViewer<Entities>(platform, viewerOf(newCharge().customerId), DELIVERY_PAYMENT, { representations });
+    const stranger = await asViewer<Entities>(platform, viewerOf(newCharge().customerId), DELIVERY_PAYMENT, {
+      representations,
+    });
     expect(stranger.data!._entities.map((e) => e.payment)).toEqual([null, null, null]);
     const anonymous = await asViewer<Entities>(platform, null, DELIVERY_PAYMENT, { representations });
     expect(anonymous.data!._entities.map((e) => e.payment)).toEqual([null, null, null]);
@@ -111,7 +177,12 @@ describe('escrow with the local provider', () => {
 
   it('refuses internal operations without a service credential', async () => {
     const input = newCharge();
-    const asCustomer = await asViewer(platform, viewerOf(input.customerId), `mutation ($input: ChargeEscrowInput!) { _chargeEscrow(input: $input) { id } }`, { input });
+    const asCustomer = await asViewer(
+      platform,
+      viewerOf(input.customerId),
+      `mutation ($input: ChargeEscrowInput!) { _chargeEscrow(input: $input) { id } }`,
+      { input },
+    );
     expect(asCustomer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

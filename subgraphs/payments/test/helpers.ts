@@ -24,7 +24,12 @@ export interface Answer<T> {
   errors?: { message: string; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
-async function post<T>(platform: Platform, token: string, document: string, variables: Record<string, unknown>): Promise<Answer<T>> {
+async function post<T>(
+  platform: Platform,
+  token: string,
+  document: string,
+  variables: Record<string, unknown>,
+): Promise<Answer<T>> {
   const response = await fetch(platform.servers.payments!.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: token },
@@ -34,25 +39,61 @@ async function post<T>(platform: Platform, token: string, document: string, vari
 }
 
 /** Calls the payments subgraph as the deliveries service does (internal operations). */
-export async function asService<T>(platform: Platform, document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
-  return post(platform, await signServiceCredential(platform.env.INTERNAL_JWT_SECRET!, 'deliveries', randomUUID()), document, variables);
+export async function asService<T>(
+  platform: Platform,
+  document: string,
+  variables: Record<string, unknown> = {},
+): Promise<Answer<T>> {
+  return post(
+    platform,
+    await signServiceCredential(platform.env.INTERNAL_JWT_SECRET!, 'deliveries', randomUUID()),
+    document,
+    variables,
+  );
 }
 
 /** Calls the payments subgraph as the gateway does for a viewer (null: signed out). */
-export async function asViewer<T>(platform: Platform, viewer: Viewer | null, document: string, variables: Record<string, unknown> = {}): Promise<Answer<T>> {
-  const token = await signGatewayCredential(platform.env.INTERNAL_JWT_SECRET!, { viewer, ip: null, userAgent: null, requestId: randomUUID() });
+export async function asViewer<T>(
+  platform: Platform,
+  viewer: Viewer | null,
+  document: string,
+  variables: Record<string, unknown> = {},
+): Promise<Answer<T>> {
+  const token = await signGatewayCredential(platform.env.INTERNAL_JWT_SECRET!, {
+    viewer,
+    ip: null,
+    userAgent: null,
+    requestId: randomUUID(),
+  });
   return post(platform, token, document, variables);
 }
 
-export const viewerOf = (id: string, roles: Viewer['roles'] = ['CUSTOMER']): Viewer => ({ id, roles, scopes: [], sessionId: randomUUID() });
+export const viewerOf = (id: string, roles: Viewer['roles'] = ['CUSTOMER']): Viewer => ({
+  id,
+  roles,
+  scopes: [],
+  sessionId: randomUUID(),
+});
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
   fragment PaymentFields on Payment {
     id
-    amount { amountMinor currency }
-    platformFee { amountMinor currency }
-    travelerAmount { amountMinor currency }
-    refunded { amountMinor currency }
+    amount {
+      amountMinor
+      currency
+    }
+    platformFee {
+      amountMinor
+      currency
+    }
+    travelerAmount {
+      amountMinor
+      currency
+    }
+    refunded {
+      amountMinor
+      currency
+    }
     escrowStatus
     createdAt
   }
@@ -82,7 +123,8 @@ export const newCharge = (overrides: Partial<ChargeInput> = {}): ChargeInput => 
   ...overrides,
 });
 
-export const charge = (platform: Platform, input: ChargeInput) => asService<{ _chargeEscrow: PaymentView }>(platform, CHARGE, { input });
+export const charge = (platform: Platform, input: ChargeInput) =>
+  asService<{ _chargeEscrow: PaymentView }>(platform, CHARGE, { input });
 export const refund = (platform: Platform, input: { deliveryId: string; amountMinor?: number; reason: string }) =>
   asService<{ _refundEscrow: PaymentView }>(platform, REFUND, { input });
 
@@ -103,11 +145,22 @@ export const count = async (platform: Platform, sql: string, params: unknown[] =
   Number((await query<{ n: string }>(platform.db.url, sql, params))[0]?.n ?? 0);
 
 /** Puts an event on payments' queue as the outbox relay would; `eventId` lets a test redeliver one. */
-export async function publish<T extends Topic>(platform: Platform, topic: T, payload: EventPayloads[T], eventId: string = randomUUID()): Promise<string> {
+export async function publish<T extends Topic>(
+  platform: Platform,
+  topic: T,
+  payload: EventPayloads[T],
+  eventId: string = randomUUID(),
+): Promise<string> {
   const connection = createRedis(REDIS_URL);
   const queue = new Queue(eventQueueName('payments'), { connection, prefix: bullPrefix(platform.env.REDIS_PREFIX!) });
   try {
-    const envelope: EventEnvelope<T> = { id: eventId, topic, aggregateId: null, occurredAt: new Date().toISOString(), payload };
+    const envelope: EventEnvelope<T> = {
+      id: eventId,
+      topic,
+      aggregateId: null,
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
     // A fresh job id each time: redelivering the same event id must be caught by the consumer, not by BullMQ.
     await queue.add(topic, envelope, { jobId: randomUUID() });
     return eventId;
@@ -118,14 +171,34 @@ export async function publish<T extends Topic>(platform: Platform, topic: T, pay
 }
 
 /** A Stripe event signed as Stripe signs webhooks, ready to POST to the payments subgraph. */
-export function signedStripeEvent(secret: string, type: string, object: Record<string, unknown>, id = `evt_${randomUUID().replaceAll('-', '')}`) {
-  const payload = JSON.stringify({ id, object: 'event', type, api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), data: { object } });
+export function signedStripeEvent(
+  secret: string,
+  type: string,
+  object: Record<string, unknown>,
+  id = `evt_${randomUUID().replaceAll('-', '')}`,
+) {
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    data: { object },
+  });
   return { id, payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
 }
 
-export async function postWebhook(platform: Platform, body: string, signature: string): Promise<{ status: number; body: unknown }> {
+export async function postWebhook(
+  platform: Platform,
+  body: string,
+  signature: string,
+): Promise<{ status: number; body: unknown }> {
   const url = platform.servers.payments!.url.replace('/graphql', '/webhooks/stripe');
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body,
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -153,7 +226,14 @@ export async function startStripePlatform(env: Record<string, string> = {}): Pro
   const stripe = await FakeStripe.start();
   try {
     const platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, ...env } });
-    return { platform, stripe, stop: async () => { await platform.stop(); await stripe.close(); } };
+    return {
+      platform,
+      stripe,
+      stop: async () => {
+        await platform.stop();
+        await stripe.close();
+      },
+    };
   } catch (err) {
     await stripe.close();
     throw err;
@@ -165,11 +245,17 @@ export async function customerWithCard(platform: Platform, paymentMethod = `pm_$
   const customerId = randomUUID();
   const methodId = randomUUID();
   const run = (sql: string, params: unknown[]) => query(platform.db.url, sql, params);
-  await run(`INSERT INTO payments.payment_profile (user_id, provider, provider_customer_id) VALUES ($1, 'stripe', $2)`, [customerId, `cus_${randomBytes(6).toString('hex')}`]);
+  await run(
+    `INSERT INTO payments.payment_profile (user_id, provider, provider_customer_id) VALUES ($1, 'stripe', $2)`,
+    [customerId, `cus_${randomBytes(6).toString('hex')}`],
+  );
   await run(
     `INSERT INTO payments.payment_method (id, user_id, provider, provider_ref, brand, last4, exp_month, exp_year) VALUES ($1, $2, 'stripe', $3, 'visa', '4242', 12, 2040)`,
     [methodId, customerId, paymentMethod],
   );
-  await run('UPDATE payments.payment_profile SET default_payment_method_id = $2 WHERE user_id = $1', [customerId, methodId]);
+  await run('UPDATE payments.payment_profile SET default_payment_method_id = $2 WHERE user_id = $1', [
+    customerId,
+    methodId,
+  ]);
   return { customerId, paymentMethod };
 }

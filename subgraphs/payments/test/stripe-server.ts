@@ -52,13 +52,28 @@ export class FakeStripe {
     'POST /v1/payment_intents': (p) => this.createIntent(p),
     'GET /v1/payment_intents/:id': (_, id) => this.found(this.intents.get(id ?? '')),
     'POST /v1/refunds': (p) => this.createRefund(p),
-    'POST /v1/transfers': (p) => ({ status: 200, body: this.object('tr', 'transfer', { ...p, amount: Number(p.amount), amount_reversed: 0, reversed: false }) }),
+    'POST /v1/transfers': (p) => ({
+      status: 200,
+      body: this.object('tr', 'transfer', { ...p, amount: Number(p.amount), amount_reversed: 0, reversed: false }),
+    }),
     'POST /v1/accounts': (p) => this.createAccount(p),
     'POST /v1/account_links': (p) => ({
       status: 200,
-      body: { object: 'account_link', url: `https://connect.stripe.test/setup/${p.account}/${newId('link')}`, created: now(), expires_at: now() + 300 },
+      body: {
+        object: 'account_link',
+        url: `https://connect.stripe.test/setup/${p.account}/${newId('link')}`,
+        created: now(),
+        expires_at: now() + 300,
+      },
     }),
-    'POST /v1/customers': (p) => this.created(this.customers, this.object('cus', 'customer', { metadata: p.metadata ?? {}, invoice_settings: { default_payment_method: null } })),
+    'POST /v1/customers': (p) =>
+      this.created(
+        this.customers,
+        this.object('cus', 'customer', {
+          metadata: p.metadata ?? {},
+          invoice_settings: { default_payment_method: null },
+        }),
+      ),
     'POST /v1/setup_intents': (p) => this.createSetupIntent(p),
     'GET /v1/setup_intents/:id': (_, id) => this.found(this.setupIntents.get(id ?? '')),
     'GET /v1/payment_methods/:id': (_, id) => this.found(this.paymentMethods.get(id ?? '')),
@@ -96,11 +111,20 @@ export class FakeStripe {
     const params = decodeForm(body);
     this.requests.push({ method: req.method ?? 'GET', path, idempotencyKey: key, params });
     const reply = this.answer(req, path, key, params);
-    res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': newId('req'), ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}) });
+    res.writeHead(reply.status, {
+      'content-type': 'application/json',
+      'request-id': newId('req'),
+      ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}),
+    });
     res.end(JSON.stringify(reply.body));
   }
 
-  private answer(req: IncomingMessage, path: string, key: string | undefined, params: Record<string, any>): Reply & { replayed?: boolean } {
+  private answer(
+    req: IncomingMessage,
+    path: string,
+    key: string | undefined,
+    params: Record<string, any>,
+  ): Reply & { replayed?: boolean } {
     if (!String(req.headers.authorization ?? '').startsWith('Bearer sk_test_')) {
       return stripeError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided' });
     }
@@ -112,12 +136,20 @@ export class FakeStripe {
     const earlier = key ? this.replies.get(key) : undefined;
     if (earlier) {
       if (earlier.signature !== signature) {
-        return stripeError(400, { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.' });
+        return stripeError(400, {
+          type: 'idempotency_error',
+          message: 'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+        });
       }
       return { ...earlier.reply, replayed: true };
     }
     const [route, id] = this.route(req.method ?? 'GET', path);
-    const reply = route ? route(params, id) : stripeError(404, { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path})` });
+    const reply = route
+      ? route(params, id)
+      : stripeError(404, {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${req.method}: ${path})`,
+        });
     if (key && req.method === 'POST') this.replies.set(key, { signature, reply });
     return reply;
   }
@@ -134,19 +166,45 @@ export class FakeStripe {
    * becomes a PaymentMethod attached to the SetupIntent's customer, or the issuer declines it.
    * Returns the SetupIntent as the webhook carries it.
    */
-  confirmSetup(setupIntentId: string, card: { number: string; expMonth: number; expYear: number }, opts: { decline?: string } = {}) {
+  confirmSetup(
+    setupIntentId: string,
+    card: { number: string; expMonth: number; expYear: number },
+    opts: { decline?: string } = {},
+  ) {
     const intent = this.setupIntents.get(setupIntentId);
     if (!intent) throw new Error(`no SetupIntent ${setupIntentId}`);
     if (opts.decline) {
-      Object.assign(intent, { status: 'requires_payment_method', last_setup_error: { type: 'card_error', code: 'card_declined', decline_code: opts.decline, message: 'Your card was declined.' } });
+      Object.assign(intent, {
+        status: 'requires_payment_method',
+        last_setup_error: {
+          type: 'card_error',
+          code: 'card_declined',
+          decline_code: opts.decline,
+          message: 'Your card was declined.',
+        },
+      });
       return structuredClone(intent);
     }
-    const brand = card.number.startsWith('4') ? 'visa' : /^5[1-5]/.test(card.number) ? 'mastercard' : /^3[47]/.test(card.number) ? 'amex' : 'unknown';
+    const brand = card.number.startsWith('4')
+      ? 'visa'
+      : /^5[1-5]/.test(card.number)
+        ? 'mastercard'
+        : /^3[47]/.test(card.number)
+          ? 'amex'
+          : 'unknown';
     const method = this.object('pm', 'payment_method', {
       type: 'card',
       customer: intent.customer,
       billing_details: { name: null, email: null },
-      card: { brand, last4: card.number.slice(-4), exp_month: card.expMonth, exp_year: card.expYear, funding: 'credit', country: 'FR', fingerprint: newId('fp') },
+      card: {
+        brand,
+        last4: card.number.slice(-4),
+        exp_month: card.expMonth,
+        exp_year: card.expYear,
+        funding: 'credit',
+        country: 'FR',
+        fingerprint: newId('fp'),
+      },
     });
     this.paymentMethods.set(method.id, method);
     Object.assign(intent, { status: 'succeeded', payment_method: method.id, last_setup_error: null });
@@ -159,7 +217,13 @@ export class FakeStripe {
   }
 
   private createSetupIntent(p: Record<string, any>): Reply {
-    if (!this.customers.has(p.customer)) return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', param: 'customer', message: `No such customer: '${p.customer}'` });
+    if (!this.customers.has(p.customer))
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        param: 'customer',
+        message: `No such customer: '${p.customer}'`,
+      });
     const id = newId('seti');
     return this.created(this.setupIntents, {
       id,
@@ -179,9 +243,17 @@ export class FakeStripe {
 
   private detach(id: string): Reply {
     const method = this.paymentMethods.get(id);
-    if (!method) return stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such PaymentMethod: '${id}'` });
+    if (!method)
+      return stripeError(404, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: `No such PaymentMethod: '${id}'`,
+      });
     if (!method.customer) {
-      return stripeError(400, { type: 'invalid_request_error', message: 'The payment method you provided is not attached to a customer so detachment is impossible.' });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        message: 'The payment method you provided is not attached to a customer so detachment is impossible.',
+      });
     }
     method.customer = null;
     return { status: 200, body: method };
@@ -192,14 +264,20 @@ export class FakeStripe {
   }
 
   private found(value: unknown): Reply {
-    return value ? { status: 200, body: value } : stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such object' });
+    return value
+      ? { status: 200, body: value }
+      : stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such object' });
   }
 
   private createIntent(p: Record<string, any>): Reply {
     // A card saved here can only be charged for the customer it is attached to (not once detached).
     const saved = this.paymentMethods.get(p.payment_method);
     if (saved && saved.customer !== p.customer) {
-      return stripeError(400, { type: 'invalid_request_error', param: 'payment_method', message: `The provided PaymentMethod ${p.payment_method} does not belong to the Customer ${p.customer}.` });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        param: 'payment_method',
+        message: `The provided PaymentMethod ${p.payment_method} does not belong to the Customer ${p.customer}.`,
+      });
     }
     const declined = this.decliningMethods.has(p.payment_method);
     const intent = this.object('pi', 'payment_intent', {
@@ -212,22 +290,54 @@ export class FakeStripe {
       status: declined ? 'requires_payment_method' : 'succeeded',
       latest_charge: declined ? null : newId('ch'),
       amount_refunded: 0,
-      last_payment_error: declined ? { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } : null,
+      last_payment_error: declined
+        ? {
+            type: 'card_error',
+            code: 'card_declined',
+            decline_code: 'insufficient_funds',
+            message: 'Your card has insufficient funds.',
+          }
+        : null,
     });
     this.intents.set(intent.id, intent);
     if (!declined) return { status: 200, body: intent };
-    return stripeError(402, { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.', payment_intent: intent });
+    return stripeError(402, {
+      type: 'card_error',
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+      message: 'Your card has insufficient funds.',
+      payment_intent: intent,
+    });
   }
 
   private createRefund(p: Record<string, any>): Reply {
     const intent = this.intents.get(p.payment_intent);
-    if (!intent || intent.status !== 'succeeded') return stripeError(400, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such payment_intent' });
+    if (!intent || intent.status !== 'succeeded')
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'resource_missing',
+        message: 'No such payment_intent',
+      });
     const amount = p.amount === undefined ? intent.amount - intent.amount_refunded : Number(p.amount);
     if (intent.amount_refunded + amount > intent.amount) {
-      return stripeError(400, { type: 'invalid_request_error', code: 'charge_already_refunded', message: `Refund amount (${amount}) is greater than the unrefunded amount` });
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'charge_already_refunded',
+        message: `Refund amount (${amount}) is greater than the unrefunded amount`,
+      });
     }
     intent.amount_refunded += amount;
-    return { status: 200, body: this.object('re', 'refund', { amount, currency: intent.currency, payment_intent: intent.id, charge: intent.latest_charge, status: 'succeeded', metadata: p.metadata ?? {} }) };
+    return {
+      status: 200,
+      body: this.object('re', 'refund', {
+        amount,
+        currency: intent.currency,
+        payment_intent: intent.id,
+        charge: intent.latest_charge,
+        status: 'succeeded',
+        metadata: p.metadata ?? {},
+      }),
+    };
   }
 
   private createAccount(p: Record<string, any>): Reply {

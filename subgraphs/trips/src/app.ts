@@ -38,7 +38,10 @@ export function createTripsApp(config: TripsConfig, options: { workers?: boolean
       const trips = new Trips(prisma, outbox, tables, config.MAX_PAGE_SIZE);
       return {
         trips,
-        search: new TripSearch(reader, tables, { maxRadiusKm: config.MAX_SEARCH_RADIUS_KM, maxPageSize: config.MAX_PAGE_SIZE }),
+        search: new TripSearch(reader, tables, {
+          maxRadiusKm: config.MAX_SEARCH_RADIUS_KM,
+          maxPageSize: config.MAX_PAGE_SIZE,
+        }),
         reservations: new Reservations(prisma, tables),
         matching: new Matching(reader, tables, { radiusKm: config.MATCH_RADIUS_KM, maxResults: config.MAX_PAGE_SIZE }),
         templates: new Templates(prisma, trips, config.MAX_TEMPLATES_PER_USER),

@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelTripDocument, CreateTripDocument } from '@p2p/sdk';
 import { startPlatform, waitFor, type Platform } from '@p2p/testing';
-import { RELEASE, RESERVE, SUMMARY, callTrips, deliverEvent, inHours, reserveInput, rows, signUp, tripInput, type Reservation, type SignedUp } from './helpers.js';
+import {
+  RELEASE,
+  RESERVE,
+  SUMMARY,
+  callTrips,
+  deliverEvent,
+  inHours,
+  reserveInput,
+  rows,
+  signUp,
+  tripInput,
+  type Reservation,
+  type SignedUp,
+} from './helpers.js';
 
 type Reserved = { _reserveCapacity: Reservation };
 
@@ -15,15 +28,24 @@ describe('trips: capacity reservations (internal)', () => {
   });
   afterAll(async () => platform?.stop());
 
-  const newTrip = async (overrides: Parameters<typeof tripInput>[0] = {}) => (await traveler.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip;
+  const newTrip = async (overrides: Parameters<typeof tripInput>[0] = {}) =>
+    (await traveler.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip;
   const reserve = (input: Record<string, unknown>) => callTrips<Reserved>(platform, RESERVE, { input });
   const remainingOf = async (tripId: string) =>
-    (await rows<{ w: number; v: number; n: number }>(platform, 'SELECT remaining_weight_g AS w, remaining_volume_ml AS v, remaining_items AS n FROM trips.trip WHERE id = $1', [tripId]))[0]!;
+    (
+      await rows<{ w: number; v: number; n: number }>(
+        platform,
+        'SELECT remaining_weight_g AS w, remaining_volume_ml AS v, remaining_items AS n FROM trips.trip WHERE id = $1',
+        [tripId],
+      )
+    )[0]!;
 
   it('never oversells: 50 concurrent reservations, only what fits succeeds', async () => {
     const trip = await newTrip({ capacity: { weightKg: 10, volumeL: 200, items: 100 } });
     // 0.3 kg each: 33 fit in 10 kg (9.9 kg), 17 must be refused.
-    const results = await Promise.all(Array.from({ length: 50 }, () => reserve(reserveInput(trip.id, { weightKg: 0.3, volumeL: 1 }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => reserve(reserveInput(trip.id, { weightKg: 0.3, volumeL: 1 }))),
+    );
     const winners = results.filter((r) => r.data?._reserveCapacity);
     const losers = results.filter((r) => r.errors.length > 0);
     expect(winners).toHaveLength(33);
@@ -36,14 +58,23 @@ describe('trips: capacity reservations (internal)', () => {
       'SELECT sum(weight_g) AS w, sum(items) AS n, count(*) AS c FROM trips.capacity_reservation WHERE trip_id = $1 AND released_at IS NULL',
       [trip.id],
     );
-    expect({ w: Number(sum!.w), n: Number(sum!.n), c: Number(sum!.c) }).toEqual({ w: 10_000 - left.w, n: 100 - left.n, c: 33 });
+    expect({ w: Number(sum!.w), n: Number(sum!.n), c: Number(sum!.c) }).toEqual({
+      w: 10_000 - left.w,
+      n: 100 - left.n,
+      c: 33,
+    });
   });
 
   it('reserves once per reservationId, even when the same id races', async () => {
     const trip = await newTrip();
     const input = reserveInput(trip.id, { weightKg: 2 });
     const first = await reserve(input);
-    expect(first.data?._reserveCapacity).toEqual({ id: input.reservationId, tripId: trip.id, travelerId: traveler.id, remaining: { weightKg: 8, volumeL: 38, items: 4 } });
+    expect(first.data?._reserveCapacity).toEqual({
+      id: input.reservationId,
+      tripId: trip.id,
+      travelerId: traveler.id,
+      remaining: { weightKg: 8, volumeL: 38, items: 4 },
+    });
     expect((await reserve(input)).data).toEqual(first.data);
     const different = await reserve({ ...input, weightKg: 3 });
     expect(different.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'reservationId' });
@@ -59,10 +90,14 @@ describe('trips: capacity reservations (internal)', () => {
     const input = reserveInput(trip.id, { weightKg: 4 });
     await reserve(input);
     expect((await remainingOf(trip.id)).w).toBe(6000);
-    const releases = await Promise.all([1, 2, 3].map(() => callTrips<{ _releaseCapacity: boolean }>(platform, RELEASE, { id: input.reservationId })));
+    const releases = await Promise.all(
+      [1, 2, 3].map(() => callTrips<{ _releaseCapacity: boolean }>(platform, RELEASE, { id: input.reservationId })),
+    );
     expect(releases.map((r) => r.data?._releaseCapacity)).toEqual([true, true, true]);
     expect(await remainingOf(trip.id)).toEqual({ w: 10_000, v: 40_000, n: 5 });
-    expect((await callTrips<{ _releaseCapacity: boolean }>(platform, RELEASE, { id: randomUUID() })).data?._releaseCapacity).toBe(false);
+    expect(
+      (await callTrips<{ _releaseCapacity: boolean }>(platform, RELEASE, { id: randomUUID() })).data?._releaseCapacity,
+    ).toBe(false);
     const reuse = await reserve(input);
     expect(reuse.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'reservationId' });
   });
@@ -89,20 +124,31 @@ describe('trips: capacity reservations (internal)', () => {
       [reserveInput(trip.id, { weightKg: -1 }), 'BAD_USER_INPUT'],
       [reserveInput(trip.id, { deliverBy: inHours(55) }), 'CONFLICT'],
     ];
-    for (const [input, code] of cases) expect((await reserve(input)).errors[0]?.extensions?.code, JSON.stringify(input)).toBe(code);
+    for (const [input, code] of cases)
+      expect((await reserve(input)).errors[0]?.extensions?.code, JSON.stringify(input)).toBe(code);
     const tooBig = await reserve(reserveInput(trip.id, { weightKg: 11 }));
     expect(tooBig.errors[0]?.extensions?.remaining).toEqual({ weightKg: 10, volumeL: 40, items: 5 });
     await traveler.client.run(CancelTripDocument, { id: trip.id });
     const cancelled = await reserve(reserveInput(trip.id));
     expect(cancelled.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', status: 'CANCELLED' });
-    expect(await rows(platform, 'SELECT 1 FROM trips.capacity_reservation WHERE trip_id = $1', [trip.id])).toHaveLength(0);
+    expect(await rows(platform, 'SELECT 1 FROM trips.capacity_reservation WHERE trip_id = $1', [trip.id])).toHaveLength(
+      0,
+    );
   });
 
   it('answers internal operations to services only, and summarises trips for them', async () => {
     const trip = await newTrip();
     const summary = await callTrips<{ _tripSummary: unknown }>(platform, SUMMARY, { id: trip.id });
-    expect(summary.data?._tripSummary).toMatchObject({ id: trip.id, travelerId: traveler.id, status: 'UPCOMING', currency: 'EUR', remaining: { weightKg: 10 } });
-    expect((await callTrips<{ _tripSummary: unknown }>(platform, SUMMARY, { id: randomUUID() })).data?._tripSummary).toBeNull();
+    expect(summary.data?._tripSummary).toMatchObject({
+      id: trip.id,
+      travelerId: traveler.id,
+      status: 'UPCOMING',
+      currency: 'EUR',
+      remaining: { weightKg: 10 },
+    });
+    expect(
+      (await callTrips<{ _tripSummary: unknown }>(platform, SUMMARY, { id: randomUUID() })).data?._tripSummary,
+    ).toBeNull();
     const asViewer = await callTrips(platform, RESERVE, { input: reserveInput(trip.id) }, { viewerId: traveler.id });
     expect(asViewer.errors[0]?.extensions?.code).toBe('FORBIDDEN');
     const unsigned = await callTrips(platform, SUMMARY, { id: trip.id }, { none: true });
@@ -112,7 +158,9 @@ describe('trips: capacity reservations (internal)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `mutation { _releaseCapacity(reservationId: "x") }` }),
     });
-    expect(((await publicly.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(((await publicly.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
     expect((await remainingOf(trip.id)).w).toBe(10_000);
   });
 
@@ -136,12 +184,24 @@ describe('trips: capacity reservations (internal)', () => {
     await deliverEvent(platform, 'delivery.cancelled', payload, { eventId, jobId: 'b' });
     await deliverEvent(platform, 'delivery.cancelled', payload, { eventId, jobId: 'c' });
     const second = await deliverEvent(platform, 'delivery.cancelled', payload);
-    await waitFor(async () => {
-      const done = await rows(platform, `SELECT 1 FROM trips.processed_event WHERE consumer = 'trips' AND event_id = ANY($1::uuid[])`, [[eventId, second]]);
-      return done.length === 2;
-    }, 10_000, 'both events processed');
+    await waitFor(
+      async () => {
+        const done = await rows(
+          platform,
+          `SELECT 1 FROM trips.processed_event WHERE consumer = 'trips' AND event_id = ANY($1::uuid[])`,
+          [[eventId, second]],
+        );
+        return done.length === 2;
+      },
+      10_000,
+      'both events processed',
+    );
     expect(await remainingOf(trip.id)).toEqual({ w: 10_000, v: 40_000, n: 5 });
-    const [reservation] = await rows<{ released_at: Date | null }>(platform, 'SELECT released_at FROM trips.capacity_reservation WHERE id = $1', [input.reservationId]);
+    const [reservation] = await rows<{ released_at: Date | null }>(
+      platform,
+      'SELECT released_at FROM trips.capacity_reservation WHERE id = $1',
+      [input.reservationId],
+    );
     expect(reservation!.released_at).not.toBeNull();
   });
 });

@@ -1,7 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { RegisterDocument, type Client, type CreateTripMutationVariables } from '@p2p/sdk';
-import { INTERNAL_HEADER, bullPrefix, createRedis, eventQueueName, signGatewayCredential, signServiceCredential, type EventEnvelope, type Topic, type EventPayloads } from '@p2p/kit';
+import {
+  INTERNAL_HEADER,
+  bullPrefix,
+  createRedis,
+  eventQueueName,
+  signGatewayCredential,
+  signServiceCredential,
+  type EventEnvelope,
+  type Topic,
+  type EventPayloads,
+} from '@p2p/kit';
 import { inHours, query, type Platform } from '@p2p/testing';
 
 export { inHours };
@@ -17,16 +27,30 @@ export interface SignedUp {
   client: Client;
 }
 
-export async function signUp(platform: Platform, roles: ('CUSTOMER' | 'TRAVELER')[] = ['CUSTOMER', 'TRAVELER']): Promise<SignedUp> {
+export async function signUp(
+  platform: Platform,
+  roles: ('CUSTOMER' | 'TRAVELER')[] = ['CUSTOMER', 'TRAVELER'],
+): Promise<SignedUp> {
   const { register } = await platform.client().run(RegisterDocument, {
-    input: { email: `trips-${randomBytes(6).toString('hex')}@example.com`, password: 'Sturdy-pass-31', firstName: 'Ida', lastName: 'Pfeiffer', roles },
+    input: {
+      email: `trips-${randomBytes(6).toString('hex')}@example.com`,
+      password: 'Sturdy-pass-31',
+      firstName: 'Ida',
+      lastName: 'Pfeiffer',
+      roles,
+    },
   });
   return { id: register.user.id, token: register.accessToken, client: platform.client(() => register.accessToken) };
 }
 
 type TripInput = CreateTripMutationVariables['input'];
 
-const placeOf = (p: { lat: number; lng: number }, city: string) => ({ address: `1 Place, ${city}`, city, country: 'FR', ...p });
+const placeOf = (p: { lat: number; lng: number }, city: string) => ({
+  address: `1 Place, ${city}`,
+  city,
+  country: 'FR',
+  ...p,
+});
 
 /** A valid Paris → Lyon trip two days ahead; override any part. */
 export function tripInput(overrides: Partial<TripInput> = {}): TripInput {
@@ -63,7 +87,9 @@ export async function callTrips<T>(
   const secret = platform.env.INTERNAL_JWT_SECRET!;
   const requestId = randomUUID();
   // viewerId: a person through the gateway (null: signed out); otherwise a service credential.
-  const viewer = as.viewerId ? { id: as.viewerId, roles: ['CUSTOMER' as const], scopes: [], sessionId: randomUUID() } : null;
+  const viewer = as.viewerId
+    ? { id: as.viewerId, roles: ['CUSTOMER' as const], scopes: [], sessionId: randomUUID() }
+    : null;
   const credential = as.none
     ? null
     : as.viewerId !== undefined
@@ -94,7 +120,16 @@ export interface Reservation {
 }
 
 export function reserveInput(tripId: string, overrides: Record<string, unknown> = {}) {
-  return { reservationId: randomUUID(), tripId, weightKg: 1, volumeL: 2, items: 1, category: 'DOCUMENTS', deliverBy: inHours(24 * 7), ...overrides };
+  return {
+    reservationId: randomUUID(),
+    tripId,
+    weightKg: 1,
+    volumeL: 2,
+    items: 1,
+    category: 'DOCUMENTS',
+    deliverBy: inHours(24 * 7),
+    ...overrides,
+  };
 }
 
 export const rows = <R extends Record<string, unknown>>(platform: Platform, sql: string, params: unknown[] = []) =>
@@ -110,7 +145,13 @@ export async function deliverEvent<T extends Topic>(
   const connection = createRedis(platform.env.REDIS_URL!);
   const queue = new Queue(eventQueueName('trips'), { connection, prefix: bullPrefix(platform.env.REDIS_PREFIX!) });
   const id = ids.eventId ?? randomUUID();
-  const envelope: EventEnvelope<T> = { id, topic, aggregateId: null, occurredAt: ids.occurredAt ?? new Date().toISOString(), payload };
+  const envelope: EventEnvelope<T> = {
+    id,
+    topic,
+    aggregateId: null,
+    occurredAt: ids.occurredAt ?? new Date().toISOString(),
+    payload,
+  };
   try {
     await queue.add(topic, envelope, { jobId: ids.jobId ?? id });
   } finally {

@@ -11,7 +11,17 @@ import {
   UpdateTripDocument,
 } from '@p2p/sdk';
 import { startPlatform, type Platform } from '@p2p/testing';
-import { RESERVE, callTrips, inHours, reserveInput, rows, signUp, tripInput, type Reservation, type SignedUp } from './helpers.js';
+import {
+  RESERVE,
+  callTrips,
+  inHours,
+  reserveInput,
+  rows,
+  signUp,
+  tripInput,
+  type Reservation,
+  type SignedUp,
+} from './helpers.js';
 
 describe('trips: ownership, changes, lifecycle, templates', () => {
   let platform: Platform;
@@ -23,7 +33,8 @@ describe('trips: ownership, changes, lifecycle, templates', () => {
   });
   afterAll(async () => platform?.stop());
 
-  const newTrip = async (overrides: Parameters<typeof tripInput>[0] = {}) => (await owner.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip;
+  const newTrip = async (overrides: Parameters<typeof tripInput>[0] = {}) =>
+    (await owner.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip;
 
   it("refuses changes to someone else's trip and to unknown trips", async () => {
     const trip = await newTrip();
@@ -36,7 +47,11 @@ describe('trips: ownership, changes, lifecycle, templates', () => {
     }
     const unknown = await owner.client.execute(CancelTripDocument, { id: '00000000-0000-4000-8000-000000000000' });
     expect(unknown.errors[0]?.extensions?.code).toBe('NOT_FOUND');
-    const [row] = await rows<{ status: string; notes: string }>(platform, 'SELECT status, notes FROM trips.trip WHERE id = $1', [trip.id]);
+    const [row] = await rows<{ status: string; notes: string }>(
+      platform,
+      'SELECT status, notes FROM trips.trip WHERE id = $1',
+      [trip.id],
+    );
     expect(row).toEqual({ status: 'UPCOMING', notes: 'Gare de Lyon, 8 am' });
   });
 
@@ -46,24 +61,52 @@ describe('trips: ownership, changes, lifecycle, templates', () => {
       id: trip.id,
       input: { notes: null, basePrice: { amountMinor: 700, currency: 'EUR' }, acceptedCategories: ['ELECTRONICS'] },
     });
-    expect(updateTrip).toMatchObject({ notes: null, basePrice: { amountMinor: 700 }, acceptedCategories: ['ELECTRONICS'] });
-    const mismatch = await owner.client.execute(UpdateTripDocument, { id: trip.id, input: { pricePerKg: { amountMinor: 100, currency: 'USD' } } });
+    expect(updateTrip).toMatchObject({
+      notes: null,
+      basePrice: { amountMinor: 700 },
+      acceptedCategories: ['ELECTRONICS'],
+    });
+    const mismatch = await owner.client.execute(UpdateTripDocument, {
+      id: trip.id,
+      input: { pricePerKg: { amountMinor: 100, currency: 'USD' } },
+    });
     expect(mismatch.errors[0]?.extensions?.code).toBe('CURRENCY_MISMATCH');
 
-    const reserved = await callTrips<{ _reserveCapacity: Reservation }>(platform, RESERVE, { input: reserveInput(trip.id, { weightKg: 3, category: 'ELECTRONICS', volumeL: 4 }) });
+    const reserved = await callTrips<{ _reserveCapacity: Reservation }>(platform, RESERVE, {
+      input: reserveInput(trip.id, { weightKg: 3, category: 'ELECTRONICS', volumeL: 4 }),
+    });
     expect(reserved.errors).toEqual([]);
-    const tooSmall = await owner.client.execute(UpdateTripDocument, { id: trip.id, input: { capacity: { weightKg: 2, volumeL: 40, items: 5 } } });
-    expect(tooSmall.errors[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'capacity', reserved: { weightKg: 3, volumeL: 4, items: 1 } });
-    const { updateTrip: grown } = await owner.client.run(UpdateTripDocument, { id: trip.id, input: { capacity: { weightKg: 5, volumeL: 10, items: 2 } } });
+    const tooSmall = await owner.client.execute(UpdateTripDocument, {
+      id: trip.id,
+      input: { capacity: { weightKg: 2, volumeL: 40, items: 5 } },
+    });
+    expect(tooSmall.errors[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'capacity',
+      reserved: { weightKg: 3, volumeL: 4, items: 1 },
+    });
+    const { updateTrip: grown } = await owner.client.run(UpdateTripDocument, {
+      id: trip.id,
+      input: { capacity: { weightKg: 5, volumeL: 10, items: 2 } },
+    });
     expect(grown.remaining).toEqual({ weightKg: 2, volumeL: 6, items: 1 });
-    const moved = await owner.client.execute(UpdateTripDocument, { id: trip.id, input: { departureAt: inHours(60), arrivalAt: inHours(62) } });
+    const moved = await owner.client.execute(UpdateTripDocument, {
+      id: trip.id,
+      input: { departureAt: inHours(60), arrivalAt: inHours(62) },
+    });
     expect(moved.errors[0]?.extensions?.code).toBe('CONFLICT');
 
     const unbooked = await newTrip();
     const departureAt = inHours(60);
-    const { updateTrip: rescheduled } = await owner.client.run(UpdateTripDocument, { id: unbooked.id, input: { departureAt, arrivalAt: inHours(62) } });
+    const { updateTrip: rescheduled } = await owner.client.run(UpdateTripDocument, {
+      id: unbooked.id,
+      input: { departureAt, arrivalAt: inHours(62) },
+    });
     expect(rescheduled.departureAt).toBe(departureAt);
-    const backwards = await owner.client.execute(UpdateTripDocument, { id: unbooked.id, input: { arrivalAt: inHours(1) } });
+    const backwards = await owner.client.execute(UpdateTripDocument, {
+      id: unbooked.id,
+      input: { arrivalAt: inHours(1) },
+    });
     expect(backwards.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'arrivalAt' });
   });
 
@@ -71,7 +114,11 @@ describe('trips: ownership, changes, lifecycle, templates', () => {
     const trip = await newTrip();
     const { cancelTrip } = await owner.client.run(CancelTripDocument, { id: trip.id, reason: '  Train strike ' });
     expect(cancelTrip.status).toBe('CANCELLED');
-    const events = await rows<{ payload: unknown }>(platform, `SELECT payload FROM trips.outbox_event WHERE topic = 'trip.cancelled' AND aggregate_id = $1`, [trip.id]);
+    const events = await rows<{ payload: unknown }>(
+      platform,
+      `SELECT payload FROM trips.outbox_event WHERE topic = 'trip.cancelled' AND aggregate_id = $1`,
+      [trip.id],
+    );
     expect(events.map((e) => e.payload)).toEqual([{ tripId: trip.id, travelerId: owner.id, reason: 'Train strike' }]);
     for (const again of [
       await owner.client.execute(CancelTripDocument, { id: trip.id }),
@@ -84,35 +131,68 @@ describe('trips: ownership, changes, lifecycle, templates', () => {
 
     const journey = await newTrip();
     const early = await owner.client.execute(CompleteTripDocument, { id: journey.id });
-    expect(early.errors[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', from: 'UPCOMING', to: 'COMPLETED' });
+    expect(early.errors[0]?.extensions).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      from: 'UPCOMING',
+      to: 'COMPLETED',
+    });
     expect((await owner.client.run(StartTripDocument, { id: journey.id })).startTrip.status).toBe('IN_PROGRESS');
     const late = await owner.client.execute(CancelTripDocument, { id: journey.id });
     expect(late.errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const noEdit = await owner.client.execute(UpdateTripDocument, { id: journey.id, input: { notes: 'x' } });
     expect(noEdit.errors[0]?.extensions?.code).toBe('CONFLICT');
     expect((await owner.client.run(CompleteTripDocument, { id: journey.id })).completeTrip.status).toBe('COMPLETED');
-    const completed = await rows<{ payload: unknown }>(platform, `SELECT payload FROM trips.outbox_event WHERE topic = 'trip.completed' AND aggregate_id = $1`, [journey.id]);
+    const completed = await rows<{ payload: unknown }>(
+      platform,
+      `SELECT payload FROM trips.outbox_event WHERE topic = 'trip.completed' AND aggregate_id = $1`,
+      [journey.id],
+    );
     expect(completed.map((e) => e.payload)).toEqual([{ tripId: journey.id, travelerId: owner.id }]);
   });
 
   it('saves templates per traveler and makes trips from them', async () => {
     const { acceptedCategories, basePrice, capacity, destination, mode, notes, origin, pricePerKg } = tripInput();
     const shape = { acceptedCategories, basePrice, capacity, destination, mode, notes, origin, pricePerKg };
-    const { saveTripTemplate: saved } = await owner.client.run(SaveTripTemplateDocument, { input: { ...shape, name: ' Weekly  Paris–Lyon ' } });
+    const { saveTripTemplate: saved } = await owner.client.run(SaveTripTemplateDocument, {
+      input: { ...shape, name: ' Weekly  Paris–Lyon ' },
+    });
     expect(saved).toMatchObject({ name: 'Weekly Paris–Lyon', capacity: { weightKg: 10 }, origin: { city: 'Paris' } });
-    const { saveTripTemplate: replaced } = await owner.client.run(SaveTripTemplateDocument, { input: { ...shape, name: 'Weekly Paris–Lyon', notes: 'Platform 7' } });
+    const { saveTripTemplate: replaced } = await owner.client.run(SaveTripTemplateDocument, {
+      input: { ...shape, name: 'Weekly Paris–Lyon', notes: 'Platform 7' },
+    });
     expect(replaced.id).toBe(saved.id);
-    expect((await owner.client.run(MyTripTemplatesDocument)).myTripTemplates.map((t) => [t.name, t.notes])).toEqual([['Weekly Paris–Lyon', 'Platform 7']]);
-    const prohibited = await owner.client.execute(SaveTripTemplateDocument, { input: { ...shape, name: 'Bad', acceptedCategories: ['DRUGS'] } });
+    expect((await owner.client.run(MyTripTemplatesDocument)).myTripTemplates.map((t) => [t.name, t.notes])).toEqual([
+      ['Weekly Paris–Lyon', 'Platform 7'],
+    ]);
+    const prohibited = await owner.client.execute(SaveTripTemplateDocument, {
+      input: { ...shape, name: 'Bad', acceptedCategories: ['DRUGS'] },
+    });
     expect(prohibited.errors[0]?.extensions?.code).toBe('PROHIBITED_CATEGORY');
 
-    const { createTripFromTemplate: trip } = await owner.client.run(CreateTripFromTemplateDocument, { templateId: saved.id, departureAt: inHours(72), arrivalAt: inHours(75) });
-    expect(trip).toMatchObject({ status: 'UPCOMING', notes: 'Platform 7', traveler: { id: owner.id }, remaining: { weightKg: 10, volumeL: 40, items: 5 } });
-    const past = await owner.client.execute(CreateTripFromTemplateDocument, { templateId: saved.id, departureAt: inHours(-1), arrivalAt: inHours(3) });
+    const { createTripFromTemplate: trip } = await owner.client.run(CreateTripFromTemplateDocument, {
+      templateId: saved.id,
+      departureAt: inHours(72),
+      arrivalAt: inHours(75),
+    });
+    expect(trip).toMatchObject({
+      status: 'UPCOMING',
+      notes: 'Platform 7',
+      traveler: { id: owner.id },
+      remaining: { weightKg: 10, volumeL: 40, items: 5 },
+    });
+    const past = await owner.client.execute(CreateTripFromTemplateDocument, {
+      templateId: saved.id,
+      departureAt: inHours(-1),
+      arrivalAt: inHours(3),
+    });
     expect(past.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'departureAt' });
 
     expect((await other.client.run(MyTripTemplatesDocument)).myTripTemplates).toEqual([]);
-    const foreignUse = await other.client.execute(CreateTripFromTemplateDocument, { templateId: saved.id, departureAt: inHours(72), arrivalAt: inHours(75) });
+    const foreignUse = await other.client.execute(CreateTripFromTemplateDocument, {
+      templateId: saved.id,
+      departureAt: inHours(72),
+      arrivalAt: inHours(75),
+    });
     expect(foreignUse.errors[0]?.extensions?.code).toBe('NOT_FOUND');
     const foreignDelete = await other.client.execute(DeleteTripTemplateDocument, { id: saved.id });
     expect(foreignDelete.errors[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -1,8 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelTripDocument, CreateDeliveryRequestDocument, CreateTripDocument, MatchingTripsForRequestDocument } from '@p2p/sdk';
+import {
+  CancelTripDocument,
+  CreateDeliveryRequestDocument,
+  CreateTripDocument,
+  MatchingTripsForRequestDocument,
+} from '@p2p/sdk';
 import { requestInput, startPlatform, waitFor, type Platform } from '@p2p/testing';
-import { LYON, MARSEILLE, PARIS, VERSAILLES, callTrips, deliverEvent, inHours, place, rows, signUp, tripInput, type SignedUp } from './helpers.js';
+import {
+  LYON,
+  MARSEILLE,
+  PARIS,
+  VERSAILLES,
+  callTrips,
+  deliverEvent,
+  inHours,
+  place,
+  rows,
+  signUp,
+  tripInput,
+  type SignedUp,
+} from './helpers.js';
 
 const MATCHES = `query ($reps: [_Any!]!, $first: Int) {
   _entities(representations: $reps) {
@@ -51,17 +69,26 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
     category: 'DOCUMENTS',
   });
   const matches = async (rep: object, as: { viewerId?: string | null; service?: string }, first = 10) => {
-    const result = await callTrips<{ _entities: { matchingTrips: Match[] }[] }>(platform, MATCHES, { reps: [rep], first }, as);
+    const result = await callTrips<{ _entities: { matchingTrips: Match[] }[] }>(
+      platform,
+      MATCHES,
+      { reps: [rep], first },
+      as,
+    );
     return { list: result.data?._entities[0]?.matchingTrips ?? null, errors: result.errors };
   };
   const publish = async (by: SignedUp, overrides: Parameters<typeof tripInput>[0]) =>
     (await by.client.run(CreateTripDocument, { input: tripInput(overrides) })).createTrip.id;
   const at = (h: number, hours = 3) => ({ departureAt: inHours(h), arrivalAt: inHours(h + hours) });
 
-  it('prices a match in whole steps of the trip\'s currency, as priceFor does', async () => {
+  it("prices a match in whole steps of the trip's currency, as priceFor does", async () => {
     // A window of its own, days after the other tests' windows, so neither sees the other's trips.
     const kuwaiti = await signUp(platform, ['TRAVELER']);
-    const id = await publish(kuwaiti, { ...at(200), basePrice: { amountMinor: 1_000, currency: 'KWD' }, pricePerKg: { amountMinor: 1_234, currency: 'KWD' } });
+    const id = await publish(kuwaiti, {
+      ...at(200),
+      basePrice: { amountMinor: 1_000, currency: 'KWD' },
+      pricePerKg: { amountMinor: 1_234, currency: 'KWD' },
+    });
     const window = { pickupFrom: inHours(199), pickupUntil: inHours(201), deliverBy: inHours(210) };
     const { list, errors } = await matches({ ...representation(), ...window }, { viewerId: customer.id });
     expect(errors).toEqual([]);
@@ -73,7 +100,11 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
   it('returns the fitting trips best first, with score, components, detour and price', async () => {
     const [t1, t2, t3] = travelers as [SignedUp, SignedUp, SignedUp];
     const best = await publish(t1, { ...at(30), basePrice: { amountMinor: 400, currency: 'EUR' } });
-    const detour = await publish(t2, { ...at(60, 10), origin: place(VERSAILLES, 'Versailles'), basePrice: { amountMinor: 900, currency: 'EUR' } });
+    const detour = await publish(t2, {
+      ...at(60, 10),
+      origin: place(VERSAILLES, 'Versailles'),
+      basePrice: { amountMinor: 900, currency: 'EUR' },
+    });
     const excluded = [
       await publish(t3, at(80)), // departs after the pickup window
       await publish(t3, at(10)), // departs before it
@@ -125,20 +156,45 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: MATCHES, variables: { reps: [representation()] } }),
     });
-    expect(((await viaGateway.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      ((await viaGateway.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code,
+    ).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('ranks with the traveler ratings it learns from user.rating_changed, newest figures winning', async () => {
     const [t1, t2] = travelers as [SignedUp, SignedUp];
     const rep = { ...representation(), pickup: { point: LYON }, dropoff: { point: MARSEILLE } };
-    const plain = await publish(t1, { ...at(30), origin: place(LYON, 'Lyon'), destination: place(MARSEILLE, 'Marseille') });
-    const starred = await publish(t2, { ...at(30), origin: place(LYON, 'Lyon'), destination: place(MARSEILLE, 'Marseille') });
+    const plain = await publish(t1, {
+      ...at(30),
+      origin: place(LYON, 'Lyon'),
+      destination: place(MARSEILLE, 'Marseille'),
+    });
+    const starred = await publish(t2, {
+      ...at(30),
+      origin: place(LYON, 'Lyon'),
+      destination: place(MARSEILLE, 'Marseille'),
+    });
     const before = (await matches(rep, { viewerId: customer.id })).list!;
     expect(before.map((m) => m.components.rating)).toEqual([0.5, 0.5]);
 
-    const rated = await deliverEvent(platform, 'user.rating_changed', { userId: t2.id, averageRating: 5, ratingCount: 95 });
-    const stale = await deliverEvent(platform, 'user.rating_changed', { userId: t2.id, averageRating: 1, ratingCount: 3 }, { occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
-    await waitFor(async () => (await rows(platform, 'SELECT 1 FROM trips.processed_event WHERE event_id = ANY($1::uuid[])', [[rated, stale]])).length === 2, 10_000, 'ratings processed');
+    const rated = await deliverEvent(platform, 'user.rating_changed', {
+      userId: t2.id,
+      averageRating: 5,
+      ratingCount: 95,
+    });
+    const stale = await deliverEvent(
+      platform,
+      'user.rating_changed',
+      { userId: t2.id, averageRating: 1, ratingCount: 3 },
+      { occurredAt: new Date(Date.now() - 3_600_000).toISOString() },
+    );
+    await waitFor(
+      async () =>
+        (await rows(platform, 'SELECT 1 FROM trips.processed_event WHERE event_id = ANY($1::uuid[])', [[rated, stale]]))
+          .length === 2,
+      10_000,
+      'ratings processed',
+    );
 
     const after = (await matches(rep, { viewerId: customer.id })).list!;
     expect(after.map((m) => m.trip.id)).toEqual([starred, plain]);
@@ -154,9 +210,15 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
     const { createDeliveryRequest: request } = await customer.client.run(CreateDeliveryRequestDocument, {
       input: requestInput({ pickup: place(PARIS, 'Paris'), dropoff: place(to, 'Toulouse') }),
     });
-    const { deliveryRequest } = await customer.client.run(MatchingTripsForRequestDocument, { id: request.id, first: 5 });
+    const { deliveryRequest } = await customer.client.run(MatchingTripsForRequestDocument, {
+      id: request.id,
+      first: 5,
+    });
     expect(deliveryRequest?.matchingTrips.map((m) => m.trip.id)).toEqual([trip]);
-    expect(deliveryRequest?.matchingTrips[0]).toMatchObject({ price: { amountMinor: 1000, currency: 'EUR' }, trip: { traveler: { id: t1.id } } });
+    expect(deliveryRequest?.matchingTrips[0]).toMatchObject({
+      price: { amountMinor: 1000, currency: 'EUR' },
+      trip: { traveler: { id: t1.id } },
+    });
     const stranger = await travelers[1]!.client.execute(MatchingTripsForRequestDocument, { id: request.id });
     expect(stranger.errors[0]?.extensions?.code).toBe('FORBIDDEN');
   });

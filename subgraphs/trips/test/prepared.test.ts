@@ -56,7 +56,9 @@ describe('trips: the matching query runs as a prepared statement on node-postgre
         notes: 'Window seat',
       },
     });
-    await database.prisma.travelerRating.create({ data: { userId: travelerId, averageRating: 4.5, ratingCount: 12, asOf: new Date() } });
+    await database.prisma.travelerRating.create({
+      data: { userId: travelerId, averageRating: 4.5, ratingCount: 12, asOf: new Date() },
+    });
   });
   afterAll(async () => {
     await database?.close();
@@ -72,11 +74,17 @@ describe('trips: the matching query runs as a prepared statement on node-postgre
     expect(rows).toHaveLength(1);
     // Value for value what Prisma's $queryRaw returns: dates as Dates, arrays as arrays, nulls as nulls.
     expect(rows).toEqual(await database.prisma.$queryRaw(first));
-    expect(rows[0]).toMatchObject({ destinationCity: null, acceptedCategories: ['DOCUMENTS', 'BOOKS'], priceMinor: 1500 + 125 });
+    expect(rows[0]).toMatchObject({
+      destinationCity: null,
+      acceptedCategories: ['DOCUMENTS', 'BOOKS'],
+      priceMinor: 1500 + 125,
+    });
     expect(rows[0]!.departureAt).toBeInstanceOf(Date);
     await database.reader.rows(second);
     await database.reader.rows({ text: 'SELECT 1 AS unmarked', values: [] });
-    const prepared = await database.prisma.$queryRaw<{ name: string; statement: string; generic_plans: bigint; custom_plans: bigint }[]>`
+    const prepared = await database.prisma.$queryRaw<
+      { name: string; statement: string; generic_plans: bigint; custom_plans: bigint }[]
+    >`
       SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements`;
     expect(prepared.map((p) => p.name)).toEqual([preparedStatementName({ sql: first.text })]);
     expect(prepared[0]!.statement).toContain('WITH candidate AS');

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateTripDocument, MyTripsDocument, SearchTripsDocument, TripDocument, TripPriceDocument, type SearchTripsQueryVariables } from '@p2p/sdk';
+import {
+  CreateTripDocument,
+  MyTripsDocument,
+  SearchTripsDocument,
+  TripDocument,
+  TripPriceDocument,
+  type SearchTripsQueryVariables,
+} from '@p2p/sdk';
 import { startPlatform, type Platform } from '@p2p/testing';
 import { inHours, place, rows, signUp, tripInput, type SignedUp } from './helpers.js';
 
@@ -19,7 +26,10 @@ describe('trips: publish, read, search', () => {
 
   it('publishes a trip, shows it to anyone, and prices parcels', async () => {
     const { createTrip: trip } = await traveler.client.run(CreateTripDocument, {
-      input: tripInput({ acceptedCategories: ['books', 'DOCUMENTS', 'BOOKS'], capacity: { weightKg: 12.5, volumeL: 40, items: 4 } }),
+      input: tripInput({
+        acceptedCategories: ['books', 'DOCUMENTS', 'BOOKS'],
+        capacity: { weightKg: 12.5, volumeL: 40, items: 4 },
+      }),
     });
     expect(trip).toMatchObject({
       traveler: { id: traveler.id },
@@ -36,8 +46,13 @@ describe('trips: publish, read, search', () => {
     expect((await anonymous.run(TripDocument, { id: trip.id })).trip?.id).toBe(trip.id);
     expect((await anonymous.run(TripDocument, { id: 'not-a-trip' })).trip).toBeNull();
     // 500 + ceil(250 × 2.2) = 1050; 0.3333 kg counts as 334 g: 500 + ceil(83.5) = 584.
-    expect((await anonymous.run(TripPriceDocument, { id: trip.id, weightKg: 2.2 })).trip?.priceFor).toEqual({ amountMinor: 1050, currency: 'EUR' });
-    expect((await anonymous.run(TripPriceDocument, { id: trip.id, weightKg: 0.3333 })).trip?.priceFor.amountMinor).toBe(584);
+    expect((await anonymous.run(TripPriceDocument, { id: trip.id, weightKg: 2.2 })).trip?.priceFor).toEqual({
+      amountMinor: 1050,
+      currency: 'EUR',
+    });
+    expect((await anonymous.run(TripPriceDocument, { id: trip.id, weightKg: 0.3333 })).trip?.priceFor.amountMinor).toBe(
+      584,
+    );
     const negative = await anonymous.execute(TripPriceDocument, { id: trip.id, weightKg: -1 });
     expect(negative.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'weightKg' });
   });
@@ -55,16 +70,25 @@ describe('trips: publish, read, search', () => {
       [{ pricePerKg: { amountMinor: 250, currency: 'GBP' } }, 'CURRENCY_MISMATCH', 'pricePerKg.currency'],
       [{ basePrice: { amountMinor: -5, currency: 'EUR' } }, 'BAD_USER_INPUT', 'basePrice'],
       [{ basePrice: { amountMinor: 5, currency: 'EURO' } }, 'BAD_USER_INPUT', 'basePrice'],
-      [{ basePrice: { amountMinor: 1_005, currency: 'KWD' }, pricePerKg: { amountMinor: 75, currency: 'KWD' } }, 'BAD_USER_INPUT', 'basePrice'], // 10 fils steps
+      [
+        { basePrice: { amountMinor: 1_005, currency: 'KWD' }, pricePerKg: { amountMinor: 75, currency: 'KWD' } },
+        'BAD_USER_INPUT',
+        'basePrice',
+      ], // 10 fils steps
       [{ origin: place({ lat: 91, lng: 0 }, 'Nowhere') }, 'BAD_USER_INPUT', 'origin'],
       [{ destination: place({ lat: 48.8566, lng: 2.3522 }, 'Paris') }, 'BAD_USER_INPUT', 'destination'],
     ];
     for (const [overrides, code, field] of cases) {
       const result = await someone.client.execute(CreateTripDocument, { input: tripInput(overrides) });
-      expect(result.errors[0]?.extensions, JSON.stringify(overrides)).toMatchObject({ code, ...(field ? { field } : {}) });
+      expect(result.errors[0]?.extensions, JSON.stringify(overrides)).toMatchObject({
+        code,
+        ...(field ? { field } : {}),
+      });
     }
     // Money is whole minor units: the gateway refuses 12.5 before any subgraph runs.
-    const fractional = await someone.client.execute(CreateTripDocument, { input: tripInput({ basePrice: { amountMinor: 12.5, currency: 'EUR' } }) });
+    const fractional = await someone.client.execute(CreateTripDocument, {
+      input: tripInput({ basePrice: { amountMinor: 12.5, currency: 'EUR' } }),
+    });
     expect(fractional.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const signedOut = await platform.client().execute(CreateTripDocument, { input: tripInput() });
     expect(signedOut.errors[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -73,7 +97,15 @@ describe('trips: publish, read, search', () => {
 
   it('searches upcoming trips near both ends, soonest first, page by page', async () => {
     const make = async (overrides: Parameters<typeof tripInput>[0]) =>
-      (await traveler.client.run(CreateTripDocument, { input: tripInput({ origin: place(BORDEAUX, 'Bordeaux'), destination: place(TOULOUSE, 'Toulouse'), ...overrides }) })).createTrip.id;
+      (
+        await traveler.client.run(CreateTripDocument, {
+          input: tripInput({
+            origin: place(BORDEAUX, 'Bordeaux'),
+            destination: place(TOULOUSE, 'Toulouse'),
+            ...overrides,
+          }),
+        })
+      ).createTrip.id;
     const at = (h: number) => ({ departureAt: inHours(h), arrivalAt: inHours(h + 3) });
     const fitting = [
       await make(at(30)),
@@ -86,28 +118,45 @@ describe('trips: publish, read, search', () => {
     await make({ ...at(25), capacity: { weightKg: 1, volumeL: 40, items: 5 } });
     const expected = [fitting[1], fitting[2], fitting[0], fitting[3], fitting[4]];
 
-    const input: SearchTripsQueryVariables['input'] = { origin: BORDEAUX, destination: TOULOUSE, minWeightKg: 2, first: 2 };
+    const input: SearchTripsQueryVariables['input'] = {
+      origin: BORDEAUX,
+      destination: TOULOUSE,
+      minWeightKg: 2,
+      first: 2,
+    };
     const seen: string[] = [];
     let after: string | null | undefined = null;
     for (let page = 0; page < 5; page++) {
-      const { searchTrips }: { searchTrips: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } =
-        await platform.client().run(SearchTripsDocument, { input: { ...input, after } });
+      const {
+        searchTrips,
+      }: {
+        searchTrips: {
+          edges: { node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      } = await platform.client().run(SearchTripsDocument, { input: { ...input, after } });
       seen.push(...searchTrips.edges.map((e) => e.node.id));
       if (!searchTrips.pageInfo.hasNextPage) break;
       after = searchTrips.pageInfo.endCursor;
     }
     expect(seen).toEqual(expected);
 
-    const documentsOnly = await platform.client().run(SearchTripsDocument, { input: { ...input, first: 10, category: 'DOCUMENTS' } });
+    const documentsOnly = await platform
+      .client()
+      .run(SearchTripsDocument, { input: { ...input, first: 10, category: 'DOCUMENTS' } });
     expect(documentsOnly.searchTrips.edges.map((e) => e.node.id)).toEqual(expected.slice(0, 4));
-    const window = await platform.client().run(SearchTripsDocument, { input: { ...input, first: 10, departAfter: inHours(18), departBefore: inHours(35) } });
+    const window = await platform.client().run(SearchTripsDocument, {
+      input: { ...input, first: 10, departAfter: inHours(18), departBefore: inHours(35) },
+    });
     expect(window.searchTrips.edges.map((e) => e.node.id)).toEqual([fitting[2], fitting[0]]);
     const narrow = await platform.client().run(SearchTripsDocument, { input: { ...input, originRadiusKm: 2 } });
     expect(narrow.searchTrips.edges.map((e) => e.node.id)).not.toContain(fitting[1]);
 
     const badCursor = await platform.client().execute(SearchTripsDocument, { input: { ...input, after: 'nonsense' } });
     expect(badCursor.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    const hugeRadius = await platform.client().execute(SearchTripsDocument, { input: { ...input, originRadiusKm: 5000 } });
+    const hugeRadius = await platform
+      .client()
+      .execute(SearchTripsDocument, { input: { ...input, originRadiusKm: 5000 } });
     expect(hugeRadius.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'originRadiusKm' });
     const hugePage = await platform.client().execute(SearchTripsDocument, { input: { ...input, first: 1000 } });
     expect(hugePage.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
@@ -117,7 +166,13 @@ describe('trips: publish, read, search', () => {
     const mine = await signUp(platform, ['TRAVELER']);
     const ids: string[] = [];
     for (const h of [30, 10, 20]) {
-      ids.push((await mine.client.run(CreateTripDocument, { input: tripInput({ departureAt: inHours(h), arrivalAt: inHours(h + 2) }) })).createTrip.id);
+      ids.push(
+        (
+          await mine.client.run(CreateTripDocument, {
+            input: tripInput({ departureAt: inHours(h), arrivalAt: inHours(h + 2) }),
+          })
+        ).createTrip.id,
+      );
     }
     const first = await mine.client.run(MyTripsDocument, { first: 2 });
     expect(first.myTrips.edges.map((e) => e.node.id)).toEqual([ids[0], ids[2]]);

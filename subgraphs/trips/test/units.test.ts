@@ -9,8 +9,9 @@ function travel(from: Point, km: number, bearingDeg: number): Point {
   const r = km / 6371.0088;
   const [lat1, lng1, b] = [from.lat, from.lng, bearingDeg].map((d) => (d * Math.PI) / 180) as [number, number, number];
   const lat2 = Math.asin(Math.sin(lat1) * Math.cos(r) + Math.cos(lat1) * Math.sin(r) * Math.cos(b));
-  const lng2 = lng1 + Math.atan2(Math.sin(b) * Math.sin(r) * Math.cos(lat1), Math.cos(r) - Math.sin(lat1) * Math.sin(lat2));
-  const wrap = (d: number) => ((((d * 180) / Math.PI + 540) % 360) - 180);
+  const lng2 =
+    lng1 + Math.atan2(Math.sin(b) * Math.sin(r) * Math.cos(lat1), Math.cos(r) - Math.sin(lat1) * Math.sin(lat2));
+  const wrap = (d: number) => (((d * 180) / Math.PI + 540) % 360) - 180;
   return { lat: (lat2 * 180) / Math.PI, lng: wrap(lng2) };
 }
 
@@ -28,7 +29,10 @@ describe('matching box (the index condition) never misses a trip inside the radi
       for (let bearing = 0; bearing < 360; bearing += 5) {
         const p = travel(centre, 49.999, bearing);
         expect(distanceKm(centre, p)).toBeLessThan(50.01);
-        expect(p.lng >= box.xmin && p.lng <= box.xmax && p.lat >= box.ymin && p.lat <= box.ymax, `bearing ${bearing}`).toBe(true);
+        expect(
+          p.lng >= box.xmin && p.lng <= box.xmax && p.lat >= box.ymin && p.lat <= box.ymax,
+          `bearing ${bearing}`,
+        ).toBe(true);
       }
     });
   }
@@ -43,7 +47,11 @@ describe('matching box (the index condition) never misses a trip inside the radi
 
 describe('quantities and prices', () => {
   it('stores capacity to the nearest gram and rounds parcel demand up, without float noise', () => {
-    expect(capacityOf('capacity', { weightKg: 12.5, volumeL: 40, items: 4 })).toEqual({ weightG: 12_500, volumeMl: 40_000, items: 4 });
+    expect(capacityOf('capacity', { weightKg: 12.5, volumeL: 40, items: 4 })).toEqual({
+      weightG: 12_500,
+      volumeMl: 40_000,
+      items: 4,
+    });
     expect(demandOf({ weightKg: 1.1, volumeL: 0.0001, items: 1 })).toEqual({ weightG: 1100, volumeMl: 1, items: 1 });
     expect(() => capacityOf('capacity', { weightKg: 0.0001, volumeL: 1, items: 1 })).toThrow(/more than 0/);
     expect(() => demandOf({ weightKg: 1, volumeL: 1, items: 1.5 })).toThrow(/whole number/);
@@ -65,6 +73,9 @@ describe('quantities and prices', () => {
     expect(pricingOf(kwd(1_000), kwd(75))).toEqual({ currency: 'KWD', basePriceMinor: 1_000, pricePerKgMinor: 75 });
     expect(() => pricingOf(kwd(1_005), kwd(75))).toThrow(/KWD amounts move in steps of KWD\u00a00\.010/);
     // A trip's own base price, stored before the rule, does not stop a change of its rate.
-    expect(pricingOf(kwd(1_005), kwd(80), { storedBase: true })).toMatchObject({ basePriceMinor: 1_005, pricePerKgMinor: 80 });
+    expect(pricingOf(kwd(1_005), kwd(80), { storedBase: true })).toMatchObject({
+      basePriceMinor: 1_005,
+      pricePerKgMinor: 80,
+    });
   });
 });

@@ -14,7 +14,15 @@ import { query, startPlatform, waitFor, type Platform } from '@p2p/testing';
 let n = 0;
 async function signUp(platform: Platform, firstName = 'Grace') {
   const { register } = await platform.client().run(RegisterDocument, {
-    input: { email: `users-${Date.now()}-${n++}@example.com`, password: 'Sturdy-pass-31', firstName, lastName: 'Hopper', roles: ['TRAVELER'], timezone: 'Europe/Paris', language: 'fr' },
+    input: {
+      email: `users-${Date.now()}-${n++}@example.com`,
+      password: 'Sturdy-pass-31',
+      firstName,
+      lastName: 'Hopper',
+      roles: ['TRAVELER'],
+      timezone: 'Europe/Paris',
+      language: 'fr',
+    },
   });
   return { id: register.user.id, client: platform.client(() => register.accessToken) };
 }
@@ -29,10 +37,18 @@ describe('users subgraph through the gateway', () => {
   it('creates statistics at zero from the user.registered event, exactly once', async () => {
     const { id } = await signUp(platform);
     await platform.apps.auth!.relay!.flush();
-    const rows = await waitFor(async () => {
-      const r = await query<{ deliveries_as_traveler: number }>(platform.db.url, 'SELECT * FROM users.statistics WHERE user_id = $1', [id]);
-      return r.length > 0 ? r : undefined;
-    }, 10_000, 'statistics row');
+    const rows = await waitFor(
+      async () => {
+        const r = await query<{ deliveries_as_traveler: number }>(
+          platform.db.url,
+          'SELECT * FROM users.statistics WHERE user_id = $1',
+          [id],
+        );
+        return r.length > 0 ? r : undefined;
+      },
+      10_000,
+      'statistics row',
+    );
     expect(rows[0]!.deliveries_as_traveler).toBe(0);
     const processed = await query(platform.db.url, `SELECT 1 FROM users.processed_event WHERE consumer = 'users'`);
     expect(processed.length).toBeGreaterThanOrEqual(1);
@@ -42,9 +58,21 @@ describe('users subgraph through the gateway', () => {
     const grace = await signUp(platform, 'Grace');
     const alan = await signUp(platform, 'Alan');
     const { me } = await grace.client.run(MeDocument);
-    expect(me).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', displayName: 'Grace H.', preferences: { language: 'fr', timezone: 'Europe/Paris' }, addresses: [] });
+    expect(me).toMatchObject({
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      displayName: 'Grace H.',
+      preferences: { language: 'fr', timezone: 'Europe/Paris' },
+      addresses: [],
+    });
     const { user } = await alan.client.run(UserDocument, { id: grace.id });
-    expect(user).toMatchObject({ firstName: 'Grace', displayName: 'Grace H.', lastName: null, email: null, roles: ['TRAVELER'] });
+    expect(user).toMatchObject({
+      firstName: 'Grace',
+      displayName: 'Grace H.',
+      lastName: null,
+      email: null,
+      roles: ['TRAVELER'],
+    });
     const anonymous = await platform.client().run(UserDocument, { id: grace.id });
     expect(anonymous.user).toMatchObject({ displayName: 'Grace H.', email: null, blockedByMe: null });
     const signedOut = await platform.client().execute(MeDocument);
@@ -53,23 +81,47 @@ describe('users subgraph through the gateway', () => {
 
   it('updates the profile, validates it, and changes nothing on bad input', async () => {
     const { client } = await signUp(platform);
-    const { updateProfile } = await client.run(UpdateProfileDocument, { input: { bio: '  Flies Paris–Lyon weekly ', phone: '+33 6 12 34 56 78' } });
+    const { updateProfile } = await client.run(UpdateProfileDocument, {
+      input: { bio: '  Flies Paris–Lyon weekly ', phone: '+33 6 12 34 56 78' },
+    });
     expect(updateProfile).toMatchObject({ bio: 'Flies Paris–Lyon weekly', phone: '+33612345678' });
-    const bad = await client.execute(UpdateProfileDocument, { input: { bio: 'changed', avatarUrl: 'javascript:alert(1)' } });
+    const bad = await client.execute(UpdateProfileDocument, {
+      input: { bio: 'changed', avatarUrl: 'javascript:alert(1)' },
+    });
     expect(bad.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'avatarUrl' });
     expect((await client.run(MeDocument)).me!.bio).toBe('Flies Paris–Lyon weekly');
   });
 
   it('manages addresses with one default and rejects half coordinates', async () => {
     const { client } = await signUp(platform);
-    const home = (await client.run(AddAddressDocument, { input: { label: 'Home', line1: '1 Rue de Rivoli', city: 'Paris', country: 'fr', latitude: 48.86, longitude: 2.35 } })).addAddress;
+    const home = (
+      await client.run(AddAddressDocument, {
+        input: {
+          label: 'Home',
+          line1: '1 Rue de Rivoli',
+          city: 'Paris',
+          country: 'fr',
+          latitude: 48.86,
+          longitude: 2.35,
+        },
+      })
+    ).addAddress;
     expect(home).toMatchObject({ country: 'FR', isDefault: true });
-    const work = (await client.run(AddAddressDocument, { input: { label: 'Work', line1: '2 Quai', city: 'Lyon', country: 'FR', isDefault: true } })).addAddress;
+    const work = (
+      await client.run(AddAddressDocument, {
+        input: { label: 'Work', line1: '2 Quai', city: 'Lyon', country: 'FR', isDefault: true },
+      })
+    ).addAddress;
     expect(work.isDefault).toBe(true);
-    const half = await client.execute(AddAddressDocument, { input: { label: 'X', line1: 'Y', city: 'Z', country: 'FR', latitude: 1 } });
+    const half = await client.execute(AddAddressDocument, {
+      input: { label: 'X', line1: 'Y', city: 'Z', country: 'FR', latitude: 1 },
+    });
     expect(half.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'latitude' });
     const addresses = (await client.run(MeDocument)).me!.addresses!;
-    expect(addresses.map((a) => [a.label, a.isDefault])).toEqual([['Work', true], ['Home', false]]);
+    expect(addresses.map((a) => [a.label, a.isDefault])).toEqual([
+      ['Work', true],
+      ['Home', false],
+    ]);
     await client.run(RemoveAddressDocument, { id: work.id });
     expect((await client.run(MeDocument)).me!.addresses!.map((a) => [a.label, a.isDefault])).toEqual([['Home', true]]);
     const other = await signUp(platform);
@@ -82,7 +134,9 @@ describe('users subgraph through the gateway', () => {
     const b = await signUp(platform);
     const bad = await a.client.execute(UpdatePreferencesDocument, { input: { currency: 'XYZ' } });
     expect(bad.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
-    expect((await a.client.run(UpdatePreferencesDocument, { input: { currency: 'usd' } })).updatePreferences.currency).toBe('USD');
+    expect(
+      (await a.client.run(UpdatePreferencesDocument, { input: { currency: 'usd' } })).updatePreferences.currency,
+    ).toBe('USD');
     const self = await a.client.execute(BlockUserDocument, { userId: a.id });
     expect(self.errors[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     await a.client.run(BlockUserDocument, { userId: b.id });

@@ -25,7 +25,9 @@ export const parcelCategories = {
 
 export type ParcelCategory = keyof typeof parcelCategories;
 
-export const allowedCategories = (Object.keys(parcelCategories) as ParcelCategory[]).filter((c) => !parcelCategories[c].prohibited);
+export const allowedCategories = (Object.keys(parcelCategories) as ParcelCategory[]).filter(
+  (c) => !parcelCategories[c].prohibited,
+);
 
 /** Accepts a permitted category; a prohibited one is PROHIBITED_CATEGORY, an unknown one BAD_USER_INPUT. */
 export function parcelCategory(field: string, raw: string): ParcelCategory {
@@ -33,7 +35,10 @@ export function parcelCategory(field: string, raw: string): ParcelCategory {
   const known = parcelCategories[code];
   if (!known) throw badInput(field, `Unknown category; use one of ${allowedCategories.join(', ')}`);
   if (known.prohibited) {
-    throw new DomainError(ErrorCode.PROHIBITED_CATEGORY, `${known.label} cannot be carried on this platform`, { field, category: code });
+    throw new DomainError(ErrorCode.PROHIBITED_CATEGORY, `${known.label} cannot be carried on this platform`, {
+      field,
+      category: code,
+    });
   }
   return code;
 }

@@ -16,9 +16,29 @@
  * differ.
  */
 const NON_TWO_DIGIT: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0,
-  PYG: 0, RWF: 0, UGX: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 /** Codes Intl knows that are units of account, not money anyone pays with. */
@@ -33,7 +53,13 @@ export const minorUnitsOf = (code: string): number => NON_TWO_DIGIT[code] ?? 2;
  * test/currencies.test.ts pins this table against the provider's units.
  */
 const STEPS: Readonly<Record<string, number>> = {
-  BHD: 10, IQD: 10, JOD: 10, KWD: 10, LYD: 10, OMR: 10, TND: 10,
+  BHD: 10,
+  IQD: 10,
+  JOD: 10,
+  KWD: 10,
+  LYD: 10,
+  OMR: 10,
+  TND: 10,
   MGA: 100,
 };
 
@@ -55,7 +81,12 @@ export function formatMoney(amountMinor: number, currency: string): string {
   const digits = minorUnitsOf(currency);
   let format = formatters.get(currency);
   if (!format) {
-    format = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    format = new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     formatters.set(currency, format);
   }
   // Exact for every 32-bit amount: the quotient is the double nearest a number with `digits` decimals.

@@ -22,7 +22,8 @@ const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 export function currencyCode(field: string, raw: string): string {
   const code = raw.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(code) || !currencies.has(code)) throw badInput(field, 'Use an ISO 4217 currency code such as EUR');
+  if (!/^[A-Z]{3}$/.test(code) || !currencies.has(code))
+    throw badInput(field, 'Use an ISO 4217 currency code such as EUR');
   return code;
 }
 
@@ -30,7 +31,10 @@ export function currencyCode(field: string, raw: string): string {
 export function inWholeSteps(field: string, amountMinor: number, currency: string): number {
   const step = stepOf(currency);
   if (amountMinor % step !== 0) {
-    throw badInput(field, `${currency} amounts move in steps of ${formatMoney(step, currency)}; give a multiple of ${step} minor units`);
+    throw badInput(
+      field,
+      `${currency} amounts move in steps of ${formatMoney(step, currency)}; give a multiple of ${step} minor units`,
+    );
   }
   return amountMinor;
 }
@@ -41,7 +45,8 @@ export function inWholeSteps(field: string, amountMinor: number, currency: strin
  */
 export function money(field: string, raw: Money, opts: MoneyRules = {}): Money {
   const { amountMinor } = raw;
-  if (!Number.isSafeInteger(amountMinor)) throw badInput(field, 'Give the amount as a whole number of minor units (e.g. cents)');
+  if (!Number.isSafeInteger(amountMinor))
+    throw badInput(field, 'Give the amount as a whole number of minor units (e.g. cents)');
   const min = opts.min ?? 0;
   if (amountMinor < min) throw badInput(field, `The amount must be at least ${min}`);
   if (opts.max !== undefined && amountMinor > opts.max) throw badInput(field, `The amount must be at most ${opts.max}`);

@@ -18,7 +18,8 @@ export interface Page<T> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID.test(value);
 
-export const encodeCursor = (p: Position): string => Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString('base64url');
+export const encodeCursor = (p: Position): string =>
+  Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString('base64url');
 
 /** Anything that does not decode to a position is BAD_USER_INPUT, never a database error. */
 export function decodeCursor(raw: string | null | undefined): Position | null {

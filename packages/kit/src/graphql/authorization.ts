@@ -13,7 +13,8 @@ function requireScopes(alternatives: string[][]): Rule {
   return (ctx) => {
     requireViewer(ctx);
     const held = new Set<string>(ctx.viewer!.scopes);
-    if (!alternatives.some((all) => all.every((s) => held.has(s)))) throw forbidden('This needs an admin scope you do not hold');
+    if (!alternatives.some((all) => all.every((s) => held.has(s))))
+      throw forbidden('This needs an admin scope you do not hold');
   };
 }
 

@@ -23,11 +23,17 @@ const DEFAULT_MAX_OPERATIONS = 500;
 function forApollo(result: ExecutionResult): ExecutionResult {
   if (!result.errors) return result;
   if (result.data === undefined) {
-    return { errors: result.errors.map((e) => new GraphQLError(e.message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } })) };
+    return {
+      errors: result.errors.map(
+        (e) => new GraphQLError(e.message, { extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } } }),
+      ),
+    };
   }
   if (!result.errors.some((e) => e.extensions === undefined)) return result;
   const errors = result.errors.map((e) =>
-    e.extensions === undefined ? new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined }) : e,
+    e.extensions === undefined
+      ? new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined })
+      : e,
   );
   return { ...result, errors };
 }

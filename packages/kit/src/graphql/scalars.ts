@@ -2,7 +2,9 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 function parseDate(value: unknown): Date {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError('DateTime must be an ISO 8601 string with a time', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('DateTime must be an ISO 8601 string with a time', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return new Date(value);
 }
@@ -17,7 +19,8 @@ export const DateTime = new GraphQLScalarType({
   },
   parseValue: parseDate,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (ast.kind !== Kind.STRING)
+      throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
     return parseDate(ast.value);
   },
 });

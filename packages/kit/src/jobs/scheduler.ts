@@ -19,13 +19,23 @@ export interface Scheduler {
  * Repeating jobs on BullMQ job schedulers: however many instances run, each tick is taken by
  * one worker, and a tick missed while every instance was down runs when one comes back.
  */
-export function startScheduledJobs(opts: { domain: string; connection: Redis; prefix: string; log: Logger; jobs: ScheduledJob[] }): Scheduler {
+export function startScheduledJobs(opts: {
+  domain: string;
+  connection: Redis;
+  prefix: string;
+  log: Logger;
+  jobs: ScheduledJob[];
+}): Scheduler {
   const name = `scheduled.${opts.domain}`;
   const queue = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
   const byId = new Map(opts.jobs.map((j) => [j.id, j]));
   for (const job of opts.jobs) {
     queue
-      .upsertJobScheduler(job.id, { every: job.everyMs }, { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .upsertJobScheduler(
+        job.id,
+        { every: job.everyMs },
+        { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      )
       .catch((err) => opts.log.error({ err, job: job.id }, 'could not schedule job'));
   }
   const worker = new Worker(

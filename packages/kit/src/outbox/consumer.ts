@@ -30,8 +30,7 @@ export function startEventConsumer<Tx extends SqlClient>(opts: ConsumerOptions<T
     async (job: Job<EventEnvelope>) => {
       const event = job.data;
       const handler = opts.handlers[event.topic] as
-        | ((tx: Tx, payload: unknown, event: EventEnvelope) => Promise<void>)
-        | undefined;
+        ((tx: Tx, payload: unknown, event: EventEnvelope) => Promise<void>) | undefined;
       if (!handler) return 'ignored';
       return opts.prisma.$transaction(async (tx) => {
         const fresh = await tx.$executeRawUnsafe(
@@ -47,7 +46,10 @@ export function startEventConsumer<Tx extends SqlClient>(opts: ConsumerOptions<T
     { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
   );
   worker.on('failed', (job, err) => {
-    opts.log.warn({ err, eventId: job?.data.id, topic: job?.data.topic, attempt: job?.attemptsMade }, 'event handler failed');
+    opts.log.warn(
+      { err, eventId: job?.data.id, topic: job?.data.topic, attempt: job?.attemptsMade },
+      'event handler failed',
+    );
   });
   worker.on('error', (err) => opts.log.error({ err }, 'event worker error'));
   return worker;

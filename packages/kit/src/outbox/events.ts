@@ -22,13 +22,35 @@ export interface EventPayloads {
   'auth.two_factor_changed': { userId: string; enabled: boolean };
   'auth.sessions_revoked': { userId: string; sessionIds: string[]; reason: string };
   /** Every action taken with an admin scope; the admin domain keeps them as its audit log. */
-  'audit.admin_action': { actorId: string; sessionId: string; action: string; targetType: string; targetId: string; details: Record<string, unknown> };
+  'audit.admin_action': {
+    actorId: string;
+    sessionId: string;
+    action: string;
+    targetType: string;
+    targetId: string;
+    details: Record<string, unknown>;
+  };
   /** Published by users when reviews change a rating; trips keeps it to rank matches. */
   'user.rating_changed': { userId: string; averageRating: number; ratingCount: number };
   'trip.cancelled': { tripId: string; travelerId: string; reason: string | null };
   'trip.completed': { tripId: string; travelerId: string };
-  'offer.created': { offerId: string; requestId: string; tripId: string; customerId: string; travelerId: string; amountMinor: number; currency: string };
-  'offer.countered': { offerId: string; requestId: string; customerId: string; travelerId: string; amountMinor: number; currency: string };
+  'offer.created': {
+    offerId: string;
+    requestId: string;
+    tripId: string;
+    customerId: string;
+    travelerId: string;
+    amountMinor: number;
+    currency: string;
+  };
+  'offer.countered': {
+    offerId: string;
+    requestId: string;
+    customerId: string;
+    travelerId: string;
+    amountMinor: number;
+    currency: string;
+  };
   'offer.closed': { offerId: string; requestId: string; customerId: string; travelerId: string; status: string };
   'delivery.created': {
     deliveryId: string;
@@ -40,7 +62,14 @@ export interface EventPayloads {
     amountMinor: number;
     currency: string;
   };
-  'delivery.status_changed': { deliveryId: string; customerId: string; travelerId: string; from: string; to: string; at: string };
+  'delivery.status_changed': {
+    deliveryId: string;
+    customerId: string;
+    travelerId: string;
+    from: string;
+    to: string;
+    at: string;
+  };
   /** Consumers: payments refunds `refundAmountMinor`, trips releases the reservation. */
   'delivery.cancelled': {
     deliveryId: string;
@@ -57,7 +86,13 @@ export interface EventPayloads {
   'delivery.delivered': { deliveryId: string; customerId: string; travelerId: string };
   'payment.escrow_held': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
   'payment.refunded': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
-  'payment.released': { paymentId: string; deliveryId: string; travelerId: string; amountMinor: number; currency: string };
+  'payment.released': {
+    paymentId: string;
+    deliveryId: string;
+    travelerId: string;
+    amountMinor: number;
+    currency: string;
+  };
 }
 
 export type Topic = keyof EventPayloads;

@@ -13,7 +13,12 @@ export class Outbox {
     this.table = `${ident(schema)}.outbox_event`;
   }
 
-  async write<T extends Topic>(tx: SqlClient, topic: T, payload: EventPayloads[T], aggregateId?: string): Promise<string> {
+  async write<T extends Topic>(
+    tx: SqlClient,
+    topic: T,
+    payload: EventPayloads[T],
+    aggregateId?: string,
+  ): Promise<string> {
     const id = randomUUID();
     await tx.$executeRawUnsafe(
       `INSERT INTO ${this.table} (id, topic, aggregate_id, payload) VALUES ($1::uuid, $2, $3, $4::jsonb)`,

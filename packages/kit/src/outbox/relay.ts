@@ -40,36 +40,46 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   const queueFor = (consumer: string): Queue => {
     let q = queues.get(consumer);
     if (!q) {
-      q = new Queue(eventQueueName(consumer), { connection: opts.connection, prefix: opts.prefix, defaultJobOptions: eventJobOptions });
+      q = new Queue(eventQueueName(consumer), {
+        connection: opts.connection,
+        prefix: opts.prefix,
+        defaultJobOptions: eventJobOptions,
+      });
       queues.set(consumer, q);
     }
     return q;
   };
 
   async function moveBatch(): Promise<number> {
-    return opts.prisma.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-        `SELECT id, topic, aggregate_id, payload, created_at FROM ${table}
+    return opts.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+          `SELECT id, topic, aggregate_id, payload, created_at FROM ${table}
           WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        opts.batchSize ?? 100,
-      );
-      for (const row of rows) {
-        const envelope: EventEnvelope = {
-          id: row.id,
-          topic: row.topic as Topic,
-          aggregateId: row.aggregate_id,
-          occurredAt: new Date(row.created_at).toISOString(),
-          payload: row.payload as never,
-        };
-        for (const consumer of routes[row.topic] ?? []) {
-          await queueFor(consumer).add(row.topic, envelope, { jobId: row.id });
+          opts.batchSize ?? 100,
+        );
+        for (const row of rows) {
+          const envelope: EventEnvelope = {
+            id: row.id,
+            topic: row.topic as Topic,
+            aggregateId: row.aggregate_id,
+            occurredAt: new Date(row.created_at).toISOString(),
+            payload: row.payload as never,
+          };
+          for (const consumer of routes[row.topic] ?? []) {
+            await queueFor(consumer).add(row.topic, envelope, { jobId: row.id });
+          }
         }
-      }
-      if (rows.length > 0) {
-        await tx.$executeRawUnsafe(`UPDATE ${table} SET published_at = now() WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id));
-      }
-      return rows.length;
-    }, { timeout: 30_000 });
+        if (rows.length > 0) {
+          await tx.$executeRawUnsafe(
+            `UPDATE ${table} SET published_at = now() WHERE id = ANY($1::uuid[])`,
+            rows.map((r) => r.id),
+          );
+        }
+        return rows.length;
+      },
+      { timeout: 30_000 },
+    );
   }
 
   let running: Promise<number> | null = null;

@@ -13,10 +13,13 @@ export const Mutation: MutationResolvers = {
     if (outcome.kind === 'tokens') return toAuthPayload(outcome.tokens);
     return { __typename: 'TwoFactorChallenge', challengeToken: outcome.challengeToken, expiresAt: outcome.expiresAt };
   },
-  completeTwoFactorLogin: async (_, { input }, ctx) => toAuthPayload(await ctx.auth.login.completeTwoFactor(input, deviceOf(ctx))),
+  completeTwoFactorLogin: async (_, { input }, ctx) =>
+    toAuthPayload(await ctx.auth.login.completeTwoFactor(input, deviceOf(ctx))),
   refreshTokens: async (_, { refreshToken }, ctx) => toAuthPayload(await ctx.auth.sessions.refresh(refreshToken)),
-  logout: async (_, __, ctx) => (await ctx.auth.sessions.revoke({ id: requireViewer(ctx).sessionId }, 'signed_out')) > 0,
-  logoutEverywhere: (_, __, ctx) => ctx.auth.sessions.revoke({ userId: requireViewer(ctx).id }, 'signed_out_everywhere'),
+  logout: async (_, __, ctx) =>
+    (await ctx.auth.sessions.revoke({ id: requireViewer(ctx).sessionId }, 'signed_out')) > 0,
+  logoutEverywhere: (_, __, ctx) =>
+    ctx.auth.sessions.revoke({ userId: requireViewer(ctx).id }, 'signed_out_everywhere'),
   revokeSession: (_, { id }, ctx) => ctx.auth.sessions.revokeOwn(requireViewer(ctx).id, id),
   async requestEmailVerification(_, __, ctx) {
     await ctx.auth.tokens.requestEmailVerification(requireViewer(ctx).id);
@@ -44,11 +47,15 @@ export const Mutation: MutationResolvers = {
     const account = await ctx.auth.accounts.get(viewer.id);
     return ctx.auth.twoFactor.enrol(viewer.id, account.email);
   },
-  confirmTwoFactor: async (_, { code }, ctx) => ({ codes: await ctx.auth.twoFactor.confirm(requireViewer(ctx).id, code) }),
+  confirmTwoFactor: async (_, { code }, ctx) => ({
+    codes: await ctx.auth.twoFactor.confirm(requireViewer(ctx).id, code),
+  }),
   async disableTwoFactor(_, { code }, ctx) {
     await ctx.auth.twoFactor.disable(requireViewer(ctx).id, code);
     return true;
   },
-  regenerateRecoveryCodes: async (_, { code }, ctx) => ({ codes: await ctx.auth.twoFactor.regenerateRecoveryCodes(requireViewer(ctx).id, code) }),
+  regenerateRecoveryCodes: async (_, { code }, ctx) => ({
+    codes: await ctx.auth.twoFactor.regenerateRecoveryCodes(requireViewer(ctx).id, code),
+  }),
   rotateSigningKey: (_, __, ctx) => ctx.auth.keys.rotate(requireViewer(ctx)),
 };

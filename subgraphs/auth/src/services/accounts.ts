@@ -17,11 +17,20 @@ export interface RegisterInput {
 }
 
 const CREATE_PROFILE = /* GraphQL */ `
-  mutation CreateProfile($input: CreateUserProfileInput!) { _createUserProfile(input: $input) { id } }
+  mutation CreateProfile($input: CreateUserProfileInput!) {
+    _createUserProfile(input: $input) {
+      id
+    }
+  }
 `;
-const DELETE_PROFILE = /* GraphQL */ `mutation DeleteProfile($id: ID!) { _deleteUserProfile(id: $id) }`;
+const DELETE_PROFILE = /* GraphQL */ `
+  mutation DeleteProfile($id: ID!) {
+    _deleteUserProfile(id: $id)
+  }
+`;
 
-const emailTaken = () => new DomainError(ErrorCode.EMAIL_ALREADY_REGISTERED, 'An account with this email already exists', { field: 'email' });
+const emailTaken = () =>
+  new DomainError(ErrorCode.EMAIL_ALREADY_REGISTERED, 'An account with this email already exists', { field: 'email' });
 
 /**
  * Account creation as a small saga: the profile is created in users first (idempotent by id),
@@ -54,7 +63,12 @@ export class Accounts {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const credential = await tx.credential.create({ data: { id, email, passwordHash, roles } });
-        await this.outbox.write(tx, 'user.registered', { userId: id, email, firstName, lastName, roles, language, timezone }, id);
+        await this.outbox.write(
+          tx,
+          'user.registered',
+          { userId: id, email, firstName, lastName, roles, language, timezone },
+          id,
+        );
         await this.tokens.issueEmailVerification(tx, credential);
         return credential;
       });

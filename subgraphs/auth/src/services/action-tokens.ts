@@ -33,8 +33,18 @@ export class ActionTokens {
   ) {}
 
   async issueEmailVerification(tx: Tx, credential: Credential): Promise<void> {
-    const { token, expiresAt } = await this.issue(tx, credential.id, 'EMAIL_VERIFICATION', this.policy.emailTtlHours * 3600);
-    await this.outbox.write(tx, 'auth.email_verification_requested', { userId: credential.id, email: credential.email, token, expiresAt: expiresAt.toISOString() }, credential.id);
+    const { token, expiresAt } = await this.issue(
+      tx,
+      credential.id,
+      'EMAIL_VERIFICATION',
+      this.policy.emailTtlHours * 3600,
+    );
+    await this.outbox.write(
+      tx,
+      'auth.email_verification_requested',
+      { userId: credential.id, email: credential.email, token, expiresAt: expiresAt.toISOString() },
+      credential.id,
+    );
   }
 
   async requestEmailVerification(userId: string): Promise<void> {
@@ -46,20 +56,46 @@ export class ActionTokens {
   async verifyEmail(token: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const row = await this.consume(tx, token, 'EMAIL_VERIFICATION');
-      const credential = await tx.credential.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
-      await this.outbox.write(tx, 'auth.email_verified', { userId: credential.id, email: credential.email }, credential.id);
+      const credential = await tx.credential.update({
+        where: { id: row.userId },
+        data: { emailVerifiedAt: new Date() },
+      });
+      await this.outbox.write(
+        tx,
+        'auth.email_verified',
+        { userId: credential.id, email: credential.email },
+        credential.id,
+      );
     });
   }
 
   /** Says nothing about whether the address has an account; quietly caps requests per address. */
   async requestPasswordReset(rawEmail: string): Promise<void> {
     const email = normaliseEmail(rawEmail);
-    if (!(await withinQuota(this.redis, `${this.policy.redisPrefix}:reset-req:${sha256(email)}`, RESET_REQUESTS_PER_HOUR, 3600))) return;
+    if (
+      !(await withinQuota(
+        this.redis,
+        `${this.policy.redisPrefix}:reset-req:${sha256(email)}`,
+        RESET_REQUESTS_PER_HOUR,
+        3600,
+      ))
+    )
+      return;
     const credential = await this.prisma.credential.findUnique({ where: { email } });
     if (!credential || credential.status !== 'ACTIVE') return;
     await this.prisma.$transaction(async (tx) => {
-      const { token, expiresAt } = await this.issue(tx, credential.id, 'PASSWORD_RESET', this.policy.resetTtlMinutes * 60);
-      await this.outbox.write(tx, 'auth.password_reset_requested', { userId: credential.id, email, token, expiresAt: expiresAt.toISOString() }, credential.id);
+      const { token, expiresAt } = await this.issue(
+        tx,
+        credential.id,
+        'PASSWORD_RESET',
+        this.policy.resetTtlMinutes * 60,
+      );
+      await this.outbox.write(
+        tx,
+        'auth.password_reset_requested',
+        { userId: credential.id, email, token, expiresAt: expiresAt.toISOString() },
+        credential.id,
+      );
     });
   }
 
@@ -85,7 +121,10 @@ export class ActionTokens {
   }
 
   private async peek(token: string, purpose: TokenPurpose) {
-    const row = await this.prisma.actionToken.findUnique({ where: { tokenHash: sha256(token) }, include: { credential: true } });
+    const row = await this.prisma.actionToken.findUnique({
+      where: { tokenHash: sha256(token) },
+      include: { credential: true },
+    });
     this.assertUsable(row, purpose);
     return row!;
   }
@@ -94,14 +133,23 @@ export class ActionTokens {
   private async consume(tx: Tx, token: string, purpose: TokenPurpose) {
     const row = await tx.actionToken.findUnique({ where: { tokenHash: sha256(token) } });
     this.assertUsable(row, purpose);
-    const used = await tx.actionToken.updateMany({ where: { id: row!.id, usedAt: null }, data: { usedAt: new Date() } });
-    if (used.count === 0) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link was already used', { field: 'token' });
+    const used = await tx.actionToken.updateMany({
+      where: { id: row!.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    if (used.count === 0)
+      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link was already used', { field: 'token' });
     return row!;
   }
 
-  private assertUsable(row: { purpose: TokenPurpose; usedAt: Date | null; expiresAt: Date } | null, purpose: TokenPurpose): void {
-    if (!row || row.purpose !== purpose) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link is not valid', { field: 'token' });
+  private assertUsable(
+    row: { purpose: TokenPurpose; usedAt: Date | null; expiresAt: Date } | null,
+    purpose: TokenPurpose,
+  ): void {
+    if (!row || row.purpose !== purpose)
+      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link is not valid', { field: 'token' });
     if (row.usedAt) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link was already used', { field: 'token' });
-    if (row.expiresAt.getTime() <= Date.now()) throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This link has expired; ask for a new one', { field: 'token' });
+    if (row.expiresAt.getTime() <= Date.now())
+      throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This link has expired; ask for a new one', { field: 'token' });
   }
 }

@@ -13,8 +13,7 @@ const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 const CHALLENGE_MAX_ATTEMPTS = 5;
 
 export type LoginOutcome =
-  | { kind: 'tokens'; tokens: IssuedTokens }
-  | { kind: 'challenge'; challengeToken: string; expiresAt: Date };
+  { kind: 'tokens'; tokens: IssuedTokens } | { kind: 'challenge'; challengeToken: string; expiresAt: Date };
 
 // One message whether the address is unknown or the password wrong: it must not reveal which.
 const invalidCredentials = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
@@ -45,22 +44,43 @@ export class Login {
     const challengeToken = randomToken();
     const expiresAt = new Date(Date.now() + CHALLENGE_TTL_MS);
     await this.prisma.loginChallenge.create({
-      data: { id: randomUUID(), userId: credential.id, tokenHash: sha256(challengeToken), userAgent: device.userAgent, ip: device.ip, expiresAt },
+      data: {
+        id: randomUUID(),
+        userId: credential.id,
+        tokenHash: sha256(challengeToken),
+        userAgent: device.userAgent,
+        ip: device.ip,
+        expiresAt,
+      },
     });
     return { kind: 'challenge', challengeToken, expiresAt };
   }
 
-  async completeTwoFactor(input: { challengeToken: string; code?: string | null; recoveryCode?: string | null }, device: Device): Promise<IssuedTokens> {
-    const challenge = await this.prisma.loginChallenge.findUnique({ where: { tokenHash: sha256(input.challengeToken) } });
+  async completeTwoFactor(
+    input: { challengeToken: string; code?: string | null; recoveryCode?: string | null },
+    device: Device,
+  ): Promise<IssuedTokens> {
+    const challenge = await this.prisma.loginChallenge.findUnique({
+      where: { tokenHash: sha256(input.challengeToken) },
+    });
     if (!challenge || challenge.usedAt || challenge.attempts >= CHALLENGE_MAX_ATTEMPTS) {
-      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This sign-in attempt is no longer valid; sign in again', { field: 'challengeToken' });
+      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This sign-in attempt is no longer valid; sign in again', {
+        field: 'challengeToken',
+      });
     }
-    if (challenge.expiresAt.getTime() <= Date.now()) throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This sign-in attempt expired; sign in again');
+    if (challenge.expiresAt.getTime() <= Date.now())
+      throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This sign-in attempt expired; sign in again');
     await this.prisma.loginChallenge.update({ where: { id: challenge.id }, data: { attempts: { increment: 1 } } });
     if (input.code) await this.twoFactor.acceptTotp(challenge.userId, input.code);
     else if (input.recoveryCode) await this.twoFactor.acceptRecoveryCode(challenge.userId, input.recoveryCode);
-    else throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Give the code from your authenticator app or a recovery code', { field: 'code' });
-    const used = await this.prisma.loginChallenge.updateMany({ where: { id: challenge.id, usedAt: null }, data: { usedAt: new Date() } });
+    else
+      throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Give the code from your authenticator app or a recovery code', {
+        field: 'code',
+      });
+    const used = await this.prisma.loginChallenge.updateMany({
+      where: { id: challenge.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     if (used.count === 0) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This sign-in attempt was already completed');
     const credential = await this.prisma.credential.findUniqueOrThrow({ where: { id: challenge.userId } });
     assertActive(credential);
@@ -70,7 +90,9 @@ export class Login {
   async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
     const credential = await this.prisma.credential.findUniqueOrThrow({ where: { id: userId } });
     if (!(await this.hasher.verify(credential.passwordHash, current))) {
-      throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The current password is incorrect', { field: 'currentPassword' });
+      throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The current password is incorrect', {
+        field: 'currentPassword',
+      });
     }
     assertStrongPassword(next, normaliseEmail(credential.email));
     const passwordHash = await this.hasher.hash(next);
@@ -83,5 +105,6 @@ export class Login {
 }
 
 function assertActive(credential: Credential): void {
-  if (credential.status !== 'ACTIVE') throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled; contact support');
+  if (credential.status !== 'ACTIVE')
+    throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled; contact support');
 }

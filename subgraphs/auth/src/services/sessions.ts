@@ -29,7 +29,8 @@ export interface Device {
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Key the gateway checks so an access token dies with its session, not only at its expiry. */
-export const revokedSessionKey = (prefix: string, sessionId: string): string => `${prefix}:revoked-session:${sessionId}`;
+export const revokedSessionKey = (prefix: string, sessionId: string): string =>
+  `${prefix}:revoked-session:${sessionId}`;
 
 /**
  * Sessions and their refresh-token families. A refresh spends its token and issues the next;
@@ -70,11 +71,15 @@ export class Sessions {
     if (session.revokedAt || session.expiresAt.getTime() <= Date.now() || found.expiresAt.getTime() <= Date.now()) {
       throw new DomainError(ErrorCode.INVALID_TOKEN, 'This session has ended; sign in again');
     }
-    if (session.credential.status !== 'ACTIVE') throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
+    if (session.credential.status !== 'ACTIVE')
+      throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
     if (found.spentAt) return this.reuseDetected(session.id);
     const next = await this.prisma.$transaction(async (tx) => {
       // Conditional update: of two concurrent refreshes with one token, exactly one wins.
-      const spent = await tx.refreshToken.updateMany({ where: { id: found.id, spentAt: null }, data: { spentAt: new Date() } });
+      const spent = await tx.refreshToken.updateMany({
+        where: { id: found.id, spentAt: null },
+        data: { spentAt: new Date() },
+      });
       if (spent.count === 0) return null;
       const updated = await tx.session.update({ where: { id: session.id }, data: this.extension(session) });
       return { session: updated, refresh: await this.newRefreshToken(tx, updated) };
@@ -104,9 +109,13 @@ export class Sessions {
     });
     if (live.length === 0) return 0;
     const ids = live.map((s) => s.id);
-    await this.prisma.session.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date(), revokedReason: reason } });
+    await this.prisma.session.updateMany({
+      where: { id: { in: ids } },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.set(revokedSessionKey(this.redisPrefix, id), reason, 'EX', this.policy.accessTtlSeconds + 60);
+    for (const id of ids)
+      pipeline.set(revokedSessionKey(this.redisPrefix, id), reason, 'EX', this.policy.accessTtlSeconds + 60);
     await pipeline.exec();
     return ids.length;
   }
@@ -114,12 +123,18 @@ export class Sessions {
   private async reuseDetected(sessionId: string): Promise<never> {
     await this.revoke({ id: sessionId }, 'refresh_token_reuse');
     this.log.warn({ sessionId }, 'spent refresh token presented again; session revoked');
-    throw new DomainError(ErrorCode.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been signed out');
+    throw new DomainError(
+      ErrorCode.REFRESH_TOKEN_REUSED,
+      'This refresh token was already used; the session has been signed out',
+    );
   }
 
   private extension(session: Session) {
     const cap = session.createdAt.getTime() + this.policy.sessionMaxDays * DAY_MS;
-    return { lastUsedAt: new Date(), expiresAt: new Date(Math.min(Date.now() + this.policy.refreshTtlDays * DAY_MS, cap)) };
+    return {
+      lastUsedAt: new Date(),
+      expiresAt: new Date(Math.min(Date.now() + this.policy.refreshTtlDays * DAY_MS, cap)),
+    };
   }
 
   private async newRefreshToken(db: Pick<PrismaClient, 'refreshToken'>, session: Session) {
@@ -130,8 +145,17 @@ export class Sessions {
     return { token, expiresAt: session.expiresAt };
   }
 
-  private async issue(credential: Credential, session: Session, refresh: { token: string; expiresAt: Date }): Promise<IssuedTokens> {
-    const access = await this.keys.sign({ sub: credential.id, sid: session.id, roles: credential.roles, scopes: credential.scopes });
+  private async issue(
+    credential: Credential,
+    session: Session,
+    refresh: { token: string; expiresAt: Date },
+  ): Promise<IssuedTokens> {
+    const access = await this.keys.sign({
+      sub: credential.id,
+      sid: session.id,
+      roles: credential.roles,
+      scopes: credential.scopes,
+    });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

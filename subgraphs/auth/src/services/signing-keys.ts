@@ -36,7 +36,10 @@ export class SigningKeys {
     private readonly opts: { issuer: string; audience: string; accessTtlSeconds: number },
   ) {}
 
-  async sign(claims: AccessClaims, ttlSeconds = this.opts.accessTtlSeconds): Promise<{ token: string; expiresAt: Date }> {
+  async sign(
+    claims: AccessClaims,
+    ttlSeconds = this.opts.accessTtlSeconds,
+  ): Promise<{ token: string; expiresAt: Date }> {
     const { kid, key } = await this.current();
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const token = await new SignJWT({ sid: claims.sid, roles: claims.roles, scopes: claims.scopes })
@@ -72,10 +75,23 @@ export class SigningKeys {
     const created = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', 'auth.signing_key');
       const row = await tx.signingKey.create({ data: await this.newKeyData() });
-      const retired = await tx.signingKey.updateMany({ where: { retiredAt: null, kid: { not: row.kid } }, data: { retiredAt: new Date() } });
-      await this.outbox.write(tx, 'audit.admin_action', {
-        actorId: actor.id, sessionId: actor.sessionId, action: 'auth.rotate_signing_key', targetType: 'SigningKey', targetId: row.kid, details: { retired: retired.count },
-      }, row.kid);
+      const retired = await tx.signingKey.updateMany({
+        where: { retiredAt: null, kid: { not: row.kid } },
+        data: { retiredAt: new Date() },
+      });
+      await this.outbox.write(
+        tx,
+        'audit.admin_action',
+        {
+          actorId: actor.id,
+          sessionId: actor.sessionId,
+          action: 'auth.rotate_signing_key',
+          targetType: 'SigningKey',
+          targetId: row.kid,
+          details: { retired: retired.count },
+        },
+        row.kid,
+      );
       return row;
     });
     this.active = null;
@@ -85,7 +101,9 @@ export class SigningKeys {
 
   private async current(): Promise<ActiveKey> {
     if (this.active && Date.now() - this.active.at < CACHE_MS) return this.active.value;
-    const row = (await this.prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ?? (await this.createFirst());
+    const row =
+      (await this.prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } })) ??
+      (await this.createFirst());
     const jwk = JSON.parse(this.box.open(row.privateJwkEncrypted)) as JWK;
     const value = { kid: row.kid, key: (await importJWK(jwk, ACCESS_TOKEN_ALGORITHM)) as CryptoKey };
     this.active = { value, at: Date.now() };

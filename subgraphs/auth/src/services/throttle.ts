@@ -50,9 +50,13 @@ export class LoginThrottle {
 
   private limited(ttl: number): DomainError {
     const retryAfterSeconds = Math.max(ttl, 1);
-    return new DomainError(ErrorCode.RATE_LIMITED, `Too many failed sign-in attempts; try again in ${retryAfterSeconds} s`, {
-      retryAfterSeconds,
-    });
+    return new DomainError(
+      ErrorCode.RATE_LIMITED,
+      `Too many failed sign-in attempts; try again in ${retryAfterSeconds} s`,
+      {
+        retryAfterSeconds,
+      },
+    );
   }
 }
 

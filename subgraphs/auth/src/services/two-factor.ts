@@ -9,7 +9,8 @@ const ISSUER = 'P2P Delivery';
 const PERIOD = 30;
 const RECOVERY_CODE_COUNT = 10;
 
-const invalidCode = (message = 'The code is not valid') => new DomainError(ErrorCode.INVALID_TOTP_CODE, message, { field: 'code' });
+const invalidCode = (message = 'The code is not valid') =>
+  new DomainError(ErrorCode.INVALID_TOTP_CODE, message, { field: 'code' });
 
 /** Recovery codes read like `k7qm-2xwd-9fhp`: 60 bits, easy to type from paper. */
 function newRecoveryCode(): string {
@@ -18,7 +19,12 @@ function newRecoveryCode(): string {
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
-const normaliseRecoveryCode = (code: string): string => code.trim().toLowerCase().replace(/[^a-z0-9]/g, '').replace(/(.{4})(?=.)/g, '$1-');
+const normaliseRecoveryCode = (code: string): string =>
+  code
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/(.{4})(?=.)/g, '$1-');
 
 /**
  * TOTP second factor (RFC 6238, 30 s steps, ±1 step of drift) with single-use recovery codes.
@@ -37,7 +43,8 @@ export class TwoFactor {
   }
 
   async enrol(userId: string, email: string) {
-    if (await this.isEnabled(userId)) throw new DomainError(ErrorCode.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
+    if (await this.isEnabled(userId))
+      throw new DomainError(ErrorCode.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
     const secret = new Secret({ size: 20 });
     await this.prisma.twoFactor.upsert({
       where: { userId },
@@ -45,7 +52,11 @@ export class TwoFactor {
       update: { secretEncrypted: this.box.seal(secret.base32), lastUsedStep: null },
     });
     const otpauthUri = this.totp(secret, email).toString();
-    return { secret: secret.base32, otpauthUri, qrCodeDataUrl: await QRCode.toDataURL(otpauthUri, { margin: 1, width: 256 }) };
+    return {
+      secret: secret.base32,
+      otpauthUri,
+      qrCodeDataUrl: await QRCode.toDataURL(otpauthUri, { margin: 1, width: 256 }),
+    };
   }
 
   async confirm(userId: string, code: string): Promise<string[]> {

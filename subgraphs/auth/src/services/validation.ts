@@ -17,7 +17,8 @@ export function requireName(field: string, raw: string): string {
 
 export function optionalLanguage(raw: string | null | undefined): string {
   if (!raw) return 'en';
-  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(raw)) throw badInput('language', 'Use a BCP 47 language tag such as en or fr-CA');
+  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(raw))
+    throw badInput('language', 'Use a BCP 47 language tag such as en or fr-CA');
   return raw;
 }
 

@@ -20,10 +20,26 @@ export const DeliveryRequest: DeliveryRequestResolvers = {
   dimensions: (r) => ({ lengthCm: r.lengthCm, widthCm: r.widthCm, heightCm: r.heightCm }),
   declaredValue: (r) => moneyOf(r.declaredValueMinor, r.currency),
   maxPrice: (r) => moneyOf(r.maxPriceMinor, r.currency),
-  pickup: (r) => placeOf({ address: r.pickupAddress, city: r.pickupCity, country: r.pickupCountry, lat: r.pickupLat, lng: r.pickupLng }),
-  dropoff: (r) => placeOf({ address: r.dropoffAddress, city: r.dropoffCity, country: r.dropoffCountry, lat: r.dropoffLat, lng: r.dropoffLng }),
-  pickupContact: async (r, _, ctx) => ((await canSeeContacts(r, ctx)) ? { name: r.pickupContactName, phone: r.pickupContactPhone } : null),
-  dropoffContact: async (r, _, ctx) => ((await canSeeContacts(r, ctx)) ? { name: r.dropoffContactName, phone: r.dropoffContactPhone } : null),
+  pickup: (r) =>
+    placeOf({
+      address: r.pickupAddress,
+      city: r.pickupCity,
+      country: r.pickupCountry,
+      lat: r.pickupLat,
+      lng: r.pickupLng,
+    }),
+  dropoff: (r) =>
+    placeOf({
+      address: r.dropoffAddress,
+      city: r.dropoffCity,
+      country: r.dropoffCountry,
+      lat: r.dropoffLat,
+      lng: r.dropoffLng,
+    }),
+  pickupContact: async (r, _, ctx) =>
+    (await canSeeContacts(r, ctx)) ? { name: r.pickupContactName, phone: r.pickupContactPhone } : null,
+  dropoffContact: async (r, _, ctx) =>
+    (await canSeeContacts(r, ctx)) ? { name: r.dropoffContactName, phone: r.dropoffContactPhone } : null,
   offers: (r, _, ctx) => (ctx.viewer ? ctx.deliveries.offers.forRequest(r, ctx.viewer.id) : []),
   async delivery(r, _, ctx) {
     const delivery = await loadDeliveryOfRequest(ctx, r.id);

@@ -5,17 +5,24 @@ import { loadRequest } from './loaders.js';
 
 export const Query: QueryResolvers = {
   deliveryRequest: (_, { id }, ctx) => loadRequest(ctx, id),
-  myDeliveryRequests: (_, { status, first, after }, ctx) => ctx.deliveries.requests.listMine(requireViewer(ctx).id, status, first, after),
-  openDeliveryRequests: (_, { first, after }, ctx) => ctx.deliveries.requests.listOpen(requireViewer(ctx).id, first, after),
+  myDeliveryRequests: (_, { status, first, after }, ctx) =>
+    ctx.deliveries.requests.listMine(requireViewer(ctx).id, status, first, after),
+  openDeliveryRequests: (_, { first, after }, ctx) =>
+    ctx.deliveries.requests.listOpen(requireViewer(ctx).id, first, after),
   delivery: (_, { id }, ctx) => ctx.deliveries.deliveries.getForParty(requireViewer(ctx).id, id),
   myDeliveries: (_, { asTraveler, status, first, after }, ctx) =>
     ctx.deliveries.deliveries.listMine(requireViewer(ctx).id, Boolean(asTraveler), status, first, after),
   myOffers: (_, { status }, ctx) => ctx.deliveries.offers.listByTraveler(requireViewer(ctx).id, status),
-  parcelCategories: () => Object.entries(parcelCategories).map(([code, c]) => ({ code, label: c.label, prohibited: c.prohibited })),
+  parcelCategories: () =>
+    Object.entries(parcelCategories).map(([code, c]) => ({ code, label: c.label, prohibited: c.prohibited })),
   async cancellationTerms(_, { deliveryId }, ctx) {
     const viewer = requireViewer(ctx);
     const delivery = await ctx.deliveries.deliveries.getForParty(viewer.id, deliveryId);
     const terms = await ctx.deliveries.deliveries.terms(viewer.id, deliveryId);
-    return { refund: moneyOf(terms.refundMinor, delivery.currency), retained: moneyOf(terms.retainedMinor, delivery.currency), policy: terms.policy };
+    return {
+      refund: moneyOf(terms.refundMinor, delivery.currency),
+      retained: moneyOf(terms.retainedMinor, delivery.currency),
+      policy: terms.policy,
+    };
   },
 };

@@ -11,6 +11,11 @@ export const userBlocked = (): DomainError =>
  * block or an unblock takes effect on the next call; when users cannot answer the caller gets
  * SERVICE_UNAVAILABLE and nothing goes ahead.
  */
-export async function assertNotBlocked(remote: Remote, customerId: string, travelerId: string, requestId?: string): Promise<void> {
+export async function assertNotBlocked(
+  remote: Remote,
+  customerId: string,
+  travelerId: string,
+  requestId?: string,
+): Promise<void> {
   if (await remote.blockedBetween(customerId, travelerId, requestId)) throw userBlocked();
 }

@@ -38,17 +38,39 @@ export class Booking {
     try {
       await this.faults?.('after_claim');
       await this.step(saga, 'reserve', () =>
-        this.remote.reserveCapacity({ reservationId: saga.reservationId, tripId: offer.tripId, weightKg: request.weightKg, volumeL: request.volumeL, items: request.quantity, category: request.category, deliverBy: request.deliverBy }, requestId),
+        this.remote.reserveCapacity(
+          {
+            reservationId: saga.reservationId,
+            tripId: offer.tripId,
+            weightKg: request.weightKg,
+            volumeL: request.volumeL,
+            items: request.quantity,
+            category: request.category,
+            deliverBy: request.deliverBy,
+          },
+          requestId,
+        ),
       );
       await this.faults?.('after_reserve');
       await this.step(saga, 'charge', () =>
-        this.remote.chargeEscrow({ deliveryId: saga.deliveryId, customerId, travelerId: offer.travelerId, amountMinor: offer.priceMinor, currency: offer.currency }, requestId),
+        this.remote.chargeEscrow(
+          {
+            deliveryId: saga.deliveryId,
+            customerId,
+            travelerId: offer.travelerId,
+            amountMinor: offer.priceMinor,
+            currency: offer.currency,
+          },
+          requestId,
+        ),
       );
       await this.faults?.('after_charge');
       await this.step(saga, 'create', async () => undefined);
       return await this.prisma.$transaction((tx) => this.createDelivery(tx, saga, offer, request));
     } catch (err) {
-      await this.compensate(saga.id, requestId).catch((e) => this.log.error({ err: e, sagaId: saga.id }, 'compensation failed; the recovery job retries'));
+      await this.compensate(saga.id, requestId).catch((e) =>
+        this.log.error({ err: e, sagaId: saga.id }, 'compensation failed; the recovery job retries'),
+      );
       throw err;
     }
   }
@@ -61,33 +83,60 @@ export class Booking {
     });
     let done = 0;
     for (const saga of stale) {
-      await this.compensate(saga.id).then(() => done++, (err) => this.log.warn({ err, sagaId: saga.id }, 'compensation still failing'));
+      await this.compensate(saga.id).then(
+        () => done++,
+        (err) => this.log.warn({ err, sagaId: saga.id }, 'compensation still failing'),
+      );
     }
     return done;
   }
 
   /** Undoes whatever the saga may have done. Idempotent; safe to run again after a failure. */
   async compensate(sagaId: string, requestId?: string): Promise<void> {
-    const claimed = await this.prisma.bookingSaga.updateMany({ where: { id: sagaId, status: { in: ['RUNNING', 'COMPENSATING'] } }, data: { status: 'COMPENSATING' } });
+    const claimed = await this.prisma.bookingSaga.updateMany({
+      where: { id: sagaId, status: { in: ['RUNNING', 'COMPENSATING'] } },
+      data: { status: 'COMPENSATING' },
+    });
     if (claimed.count === 0) return; // completed or already compensated
     const saga = await this.prisma.bookingSaga.findUniqueOrThrow({ where: { id: sagaId } });
-    if (saga.step === 'charge' || saga.step === 'create') await this.remote.refundEscrow(saga.deliveryId, 'booking_failed', requestId);
+    if (saga.step === 'charge' || saga.step === 'create')
+      await this.remote.refundEscrow(saga.deliveryId, 'booking_failed', requestId);
     if (saga.step !== 'claim') await this.remote.releaseCapacity(saga.reservationId, requestId);
     await this.prisma.$transaction(async (tx) => {
-      await tx.deliveryRequest.updateMany({ where: { id: saga.requestId, status: 'BOOKING' }, data: { status: 'OPEN' } });
+      await tx.deliveryRequest.updateMany({
+        where: { id: saga.requestId, status: 'BOOKING' },
+        data: { status: 'OPEN' },
+      });
       await tx.bookingSaga.update({ where: { id: sagaId }, data: { status: 'COMPENSATED' } });
     });
   }
 
   /** Step 1: only one acceptance per request gets past here (OPEN → BOOKING). */
-  private async claim(customerId: string, offerId: string): Promise<{ saga: BookingSaga; offer: Offer; request: DeliveryRequest }> {
+  private async claim(
+    customerId: string,
+    offerId: string,
+  ): Promise<{ saga: BookingSaga; offer: Offer; request: DeliveryRequest }> {
     return this.prisma.$transaction(async (tx) => {
-      const offer = assertAcceptable(await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } }), customerId);
-      const claimed = await tx.deliveryRequest.updateMany({ where: { id: offer.requestId, status: 'OPEN' }, data: { status: 'BOOKING' } });
-      if (claimed.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
+      const offer = assertAcceptable(
+        await tx.offer.findUnique({ where: { id: offerId }, include: { request: true } }),
+        customerId,
+      );
+      const claimed = await tx.deliveryRequest.updateMany({
+        where: { id: offer.requestId, status: 'OPEN' },
+        data: { status: 'BOOKING' },
+      });
+      if (claimed.count === 0)
+        throw new DomainError(ErrorCode.CONFLICT, 'This request is already booked or being booked');
       const saga = await tx.bookingSaga.create({
         // Fresh ids per attempt: trips and payments refuse to reuse an id whose step was undone.
-        data: { id: randomUUID(), offerId, requestId: offer.requestId, deliveryId: randomUUID(), reservationId: randomUUID(), step: 'claim' },
+        data: {
+          id: randomUUID(),
+          offerId,
+          requestId: offer.requestId,
+          deliveryId: randomUUID(),
+          reservationId: randomUUID(),
+          step: 'claim',
+        },
       });
       return { saga, offer, request: offer.request };
     });
@@ -99,8 +148,15 @@ export class Booking {
    * `SAGA_STALE_AFTER_MS`). A step that still races a compensation is refused by its owner:
    * trips voids a reservation id released before it was made, payments a charge refunded first.
    */
-  private async step(saga: BookingSaga, name: 'reserve' | 'charge' | 'create', run: () => Promise<void>): Promise<void> {
-    const logged = await this.prisma.bookingSaga.updateMany({ where: { id: saga.id, status: 'RUNNING' }, data: { step: name } });
+  private async step(
+    saga: BookingSaga,
+    name: 'reserve' | 'charge' | 'create',
+    run: () => Promise<void>,
+  ): Promise<void> {
+    const logged = await this.prisma.bookingSaga.updateMany({
+      where: { id: saga.id, status: 'RUNNING' },
+      data: { step: name },
+    });
     if (logged.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
     saga.step = name;
     await run();
@@ -108,32 +164,70 @@ export class Booking {
 
   /** The last step, one transaction: it commits only if the saga was not compensated meanwhile. */
   private async createDelivery(tx: Tx, saga: BookingSaga, offer: Offer, request: DeliveryRequest): Promise<Delivery> {
-    const done = await tx.bookingSaga.updateMany({ where: { id: saga.id, status: 'RUNNING' }, data: { status: 'COMPLETED' } });
+    const done = await tx.bookingSaga.updateMany({
+      where: { id: saga.id, status: 'RUNNING' },
+      data: { status: 'COMPLETED' },
+    });
     if (done.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
-    const accepted = await tx.offer.updateMany({ where: { id: offer.id, status: 'PENDING' }, data: { status: 'ACCEPTED' } });
-    if (accepted.count === 0) throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The offer changed while booking; nothing was charged');
+    const accepted = await tx.offer.updateMany({
+      where: { id: offer.id, status: 'PENDING' },
+      data: { status: 'ACCEPTED' },
+    });
+    if (accepted.count === 0)
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The offer changed while booking; nothing was charged');
     const delivery = await tx.delivery.create({
       data: {
-        id: saga.deliveryId, requestId: request.id, offerId: offer.id, tripId: offer.tripId, reservationId: saga.reservationId,
-        customerId: request.customerId, travelerId: offer.travelerId, agreedPriceMinor: offer.priceMinor, currency: offer.currency,
+        id: saga.deliveryId,
+        requestId: request.id,
+        offerId: offer.id,
+        tripId: offer.tripId,
+        reservationId: saga.reservationId,
+        customerId: request.customerId,
+        travelerId: offer.travelerId,
+        agreedPriceMinor: offer.priceMinor,
+        currency: offer.currency,
         history: { create: { id: randomUUID(), toStatus: 'ACCEPTED', byUserId: request.customerId } },
       },
     });
     await this.faults?.('during_create');
     await tx.deliveryRequest.update({ where: { id: request.id }, data: { status: 'MATCHED' } });
     await this.declineOthers(tx, request, offer.id);
-    await this.outbox.write(tx, 'delivery.created', {
-      deliveryId: delivery.id, number: deliveryNumber(delivery.serial), requestId: request.id, tripId: offer.tripId,
-      customerId: request.customerId, travelerId: offer.travelerId, amountMinor: offer.priceMinor, currency: offer.currency,
-    }, delivery.id);
+    await this.outbox.write(
+      tx,
+      'delivery.created',
+      {
+        deliveryId: delivery.id,
+        number: deliveryNumber(delivery.serial),
+        requestId: request.id,
+        tripId: offer.tripId,
+        customerId: request.customerId,
+        travelerId: offer.travelerId,
+        amountMinor: offer.priceMinor,
+        currency: offer.currency,
+      },
+      delivery.id,
+    );
     return delivery;
   }
 
   private async declineOthers(tx: Tx, request: DeliveryRequest, acceptedId: string): Promise<void> {
-    const others = await tx.offer.findMany({ where: { requestId: request.id, id: { not: acceptedId }, status: { in: LIVE } } });
+    const others = await tx.offer.findMany({
+      where: { requestId: request.id, id: { not: acceptedId }, status: { in: LIVE } },
+    });
     await tx.offer.updateMany({ where: { id: { in: others.map((o) => o.id) } }, data: { status: 'DECLINED' } });
     for (const o of others) {
-      await this.outbox.write(tx, 'offer.closed', { offerId: o.id, requestId: request.id, customerId: request.customerId, travelerId: o.travelerId, status: 'DECLINED' }, o.id);
+      await this.outbox.write(
+        tx,
+        'offer.closed',
+        {
+          offerId: o.id,
+          requestId: request.id,
+          customerId: request.customerId,
+          travelerId: o.travelerId,
+          status: 'DECLINED',
+        },
+        o.id,
+      );
     }
   }
 }
@@ -142,8 +236,10 @@ export class Booking {
 function assertAcceptable<O extends Offer>(offer: O | null, customerId: string): O {
   if (!offer) throw notFound('Offer');
   if (offer.customerId !== customerId) throw forbidden('Only the request’s customer can accept its offers');
-  if (offer.status === 'COUNTERED') throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
-  if (offer.status !== 'PENDING') throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${offer.status.toLowerCase()} offer cannot be accepted`);
+  if (offer.status === 'COUNTERED')
+    throw new DomainError(ErrorCode.INVALID_TRANSITION, 'You countered this offer; wait for the traveler’s answer');
+  if (offer.status !== 'PENDING')
+    throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${offer.status.toLowerCase()} offer cannot be accepted`);
   assertNotExpired(offer);
   return offer;
 }

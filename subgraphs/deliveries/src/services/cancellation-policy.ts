@@ -27,11 +27,19 @@ export function cancellationTerms(
   now = new Date(),
 ): CancellationTerms {
   if (input.by !== 'CUSTOMER') {
-    return { refundMinor: input.priceMinor, retainedMinor: 0, policy: 'Cancelled by the traveler or the platform: full refund' };
+    return {
+      refundMinor: input.priceMinor,
+      retainedMinor: 0,
+      policy: 'Cancelled by the traveler or the platform: full refund',
+    };
   }
   const hoursBefore = (input.pickupFrom.getTime() - now.getTime()) / 3_600_000;
   if (hoursBefore >= policy.freeHours) {
-    return { refundMinor: input.priceMinor, retainedMinor: 0, policy: `Cancelled ${policy.freeHours} h or more before pickup: full refund` };
+    return {
+      refundMinor: input.priceMinor,
+      retainedMinor: 0,
+      policy: `Cancelled ${policy.freeHours} h or more before pickup: full refund`,
+    };
   }
   const step = stepOf(input.currency);
   const retainedMinor = Math.floor((input.priceMinor * policy.lateFeePercent) / (100 * step)) * step;

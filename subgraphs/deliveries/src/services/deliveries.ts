@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, decodeCursor, forbidden, notFound, pageOf, pageSizeOf, type Outbox } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  badInput,
+  decodeCursor,
+  forbidden,
+  notFound,
+  pageOf,
+  pageSizeOf,
+  type Outbox,
+} from '@p2p/kit';
 import type { Delivery, DeliveryStatus, PrismaClient } from '../generated/prisma/client.js';
 import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
@@ -41,10 +51,20 @@ export class Deliveries {
     return delivery;
   }
 
-  async listMine(viewerId: string, asTraveler: boolean, status?: DeliveryStatus | null, first?: number | null, after?: string | null) {
+  async listMine(
+    viewerId: string,
+    asTraveler: boolean,
+    status?: DeliveryStatus | null,
+    first?: number | null,
+    after?: string | null,
+  ) {
     const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.delivery.findMany({
-      where: { ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }), ...(status ? { status } : {}), ...afterCreated(decodeCursor(after)) },
+      where: {
+        ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }),
+        ...(status ? { status } : {}),
+        ...afterCreated(decodeCursor(after)),
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
@@ -52,20 +72,33 @@ export class Deliveries {
   }
 
   history(deliveryId: string) {
-    return this.prisma.deliveryStatusChange.findMany({ where: { deliveryId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+    return this.prisma.deliveryStatusChange.findMany({
+      where: { deliveryId },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
   }
 
   async terms(viewerId: string, id: string) {
     const delivery = await this.getForParty(viewerId, id);
     const request = await this.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: delivery.requestId } });
-    return cancellationTerms(this.policy, { priceMinor: delivery.agreedPriceMinor, currency: delivery.currency, pickupFrom: request.pickupFrom, by: actorOf(delivery, viewerId) });
+    return cancellationTerms(this.policy, {
+      priceMinor: delivery.agreedPriceMinor,
+      currency: delivery.currency,
+      pickupFrom: request.pickupFrom,
+      by: actorOf(delivery, viewerId),
+    });
   }
 
   async advance(viewerId: string, id: string, to: 'PICKED_UP' | 'IN_TRANSIT' | 'DELIVERED'): Promise<Delivery> {
     return this.prisma.$transaction(async (tx) => {
       const delivery = await this.move(tx, viewerId, id, to, null);
       if (to === 'DELIVERED') {
-        await this.outbox.write(tx, 'delivery.delivered', { deliveryId: id, customerId: delivery.customerId, travelerId: delivery.travelerId }, id);
+        await this.outbox.write(
+          tx,
+          'delivery.delivered',
+          { deliveryId: id, customerId: delivery.customerId, travelerId: delivery.travelerId },
+          id,
+        );
       }
       return delivery;
     });
@@ -79,7 +112,12 @@ export class Deliveries {
       const current = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
       if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
       const by = actorOf(current, viewerId);
-      const terms = cancellationTerms(this.policy, { priceMinor: current.agreedPriceMinor, currency: current.currency, pickupFrom: current.request.pickupFrom, by });
+      const terms = cancellationTerms(this.policy, {
+        priceMinor: current.agreedPriceMinor,
+        currency: current.currency,
+        pickupFrom: current.request.pickupFrom,
+        by,
+      });
       const delivery = await this.move(tx, viewerId, id, 'CANCELLED', why);
       await this.cancelled(tx, delivery, by, why, terms.refundMinor);
       return delivery;
@@ -90,36 +128,85 @@ export class Deliveries {
   async cancelForTrip(tx: Tx, tripId: string, reason: string): Promise<number> {
     const booked = await tx.delivery.findMany({ where: { tripId, status: 'ACCEPTED' } });
     for (const d of booked) {
-      const moved = await tx.delivery.updateMany({ where: { id: d.id, status: 'ACCEPTED' }, data: { status: 'CANCELLED', cancellationReason: reason } });
+      const moved = await tx.delivery.updateMany({
+        where: { id: d.id, status: 'ACCEPTED' },
+        data: { status: 'CANCELLED', cancellationReason: reason },
+      });
       if (moved.count === 0) continue;
-      await tx.deliveryStatusChange.create({ data: { id: randomUUID(), deliveryId: d.id, fromStatus: 'ACCEPTED', toStatus: 'CANCELLED', reason } });
+      await tx.deliveryStatusChange.create({
+        data: { id: randomUUID(), deliveryId: d.id, fromStatus: 'ACCEPTED', toStatus: 'CANCELLED', reason },
+      });
       await this.cancelled(tx, { ...d, status: 'CANCELLED' }, 'SYSTEM', reason, d.agreedPriceMinor);
       // The customer may book someone else while there is still time.
-      await tx.deliveryRequest.updateMany({ where: { id: d.requestId, status: 'MATCHED', pickupUntil: { gt: new Date() } }, data: { status: 'OPEN' } });
+      await tx.deliveryRequest.updateMany({
+        where: { id: d.requestId, status: 'MATCHED', pickupUntil: { gt: new Date() } },
+        data: { status: 'OPEN' },
+      });
     }
     return booked.length;
   }
 
-  private async cancelled(tx: Tx, d: Delivery, by: Actor | 'SYSTEM', reason: string, refundMinor: number): Promise<void> {
-    await this.outbox.write(tx, 'delivery.cancelled', {
-      deliveryId: d.id, tripId: d.tripId, reservationId: d.reservationId, customerId: d.customerId, travelerId: d.travelerId,
-      refundAmountMinor: refundMinor, currency: d.currency, cancelledBy: by, reason,
-    }, d.id);
+  private async cancelled(
+    tx: Tx,
+    d: Delivery,
+    by: Actor | 'SYSTEM',
+    reason: string,
+    refundMinor: number,
+  ): Promise<void> {
+    await this.outbox.write(
+      tx,
+      'delivery.cancelled',
+      {
+        deliveryId: d.id,
+        tripId: d.tripId,
+        reservationId: d.reservationId,
+        customerId: d.customerId,
+        travelerId: d.travelerId,
+        refundAmountMinor: refundMinor,
+        currency: d.currency,
+        cancelledBy: by,
+        reason,
+      },
+      d.id,
+    );
   }
 
   /** Conditional update plus a history row: two concurrent moves cannot both succeed. */
-  private async move(tx: Tx, viewerId: string, id: string, to: DeliveryStatus, reason: string | null): Promise<Delivery> {
+  private async move(
+    tx: Tx,
+    viewerId: string,
+    id: string,
+    to: DeliveryStatus,
+    reason: string | null,
+  ): Promise<Delivery> {
     const current = await tx.delivery.findUnique({ where: { id } });
     if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
     const allowed = transitions[current.status][to];
-    if (!allowed) throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
-    if (!allowed.includes(actorOf(current, viewerId))) throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
-    const moved = await tx.delivery.updateMany({ where: { id, status: current.status }, data: { status: to, ...(reason ? { cancellationReason: reason } : {}) } });
+    if (!allowed)
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
+    if (!allowed.includes(actorOf(current, viewerId)))
+      throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
+    const moved = await tx.delivery.updateMany({
+      where: { id, status: current.status },
+      data: { status: to, ...(reason ? { cancellationReason: reason } : {}) },
+    });
     if (moved.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'The delivery changed meanwhile; reload it');
-    await tx.deliveryStatusChange.create({ data: { id: randomUUID(), deliveryId: id, fromStatus: current.status, toStatus: to, byUserId: viewerId, reason } });
-    await this.outbox.write(tx, 'delivery.status_changed', {
-      deliveryId: id, customerId: current.customerId, travelerId: current.travelerId, from: current.status, to, at: new Date().toISOString(),
-    }, id);
+    await tx.deliveryStatusChange.create({
+      data: { id: randomUUID(), deliveryId: id, fromStatus: current.status, toStatus: to, byUserId: viewerId, reason },
+    });
+    await this.outbox.write(
+      tx,
+      'delivery.status_changed',
+      {
+        deliveryId: id,
+        customerId: current.customerId,
+        travelerId: current.travelerId,
+        from: current.status,
+        to,
+        at: new Date().toISOString(),
+      },
+      id,
+    );
     return tx.delivery.findUniqueOrThrow({ where: { id } });
   }
 }

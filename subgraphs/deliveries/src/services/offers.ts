@@ -38,7 +38,8 @@ export class Offers {
     if (request.customerId === travelerId) throw forbidden('You cannot make an offer on your own request');
     if (request.status !== 'OPEN') throw invalid('This request is no longer open for offers');
     const price = money('price', input.price, { min: 1 });
-    if (price.currency !== request.currency) throw mismatch('price', `Offers on this request are in ${request.currency}`);
+    if (price.currency !== request.currency)
+      throw mismatch('price', `Offers on this request are in ${request.currency}`);
     if (price.amountMinor > request.maxPriceMinor) throw badInput('price', 'The price is above the customer’s maximum');
     const [trip, blocked] = await Promise.all([
       this.remote.tripSummary(input.tripId, requestId),
@@ -51,16 +52,48 @@ export class Offers {
     return this.prisma.$transaction(async (tx) => {
       // Serialises this traveler's offers on this request: the live-offer index never sees two.
       await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `offer:${request.id}:${travelerId}`);
-      await tx.offer.updateMany({ where: { requestId: request.id, travelerId, status: { in: LIVE } }, data: { status: 'SUPERSEDED' } });
-      const offer = await tx.offer.create({
-        data: { id: randomUUID(), requestId: request.id, tripId: trip.id, travelerId, customerId: request.customerId, priceMinor: price.amountMinor, currency: price.currency, message, expiresAt },
+      await tx.offer.updateMany({
+        where: { requestId: request.id, travelerId, status: { in: LIVE } },
+        data: { status: 'SUPERSEDED' },
       });
-      await this.outbox.write(tx, 'offer.created', { offerId: offer.id, requestId: request.id, tripId: trip.id, customerId: request.customerId, travelerId, amountMinor: price.amountMinor, currency: price.currency }, offer.id);
+      const offer = await tx.offer.create({
+        data: {
+          id: randomUUID(),
+          requestId: request.id,
+          tripId: trip.id,
+          travelerId,
+          customerId: request.customerId,
+          priceMinor: price.amountMinor,
+          currency: price.currency,
+          message,
+          expiresAt,
+        },
+      });
+      await this.outbox.write(
+        tx,
+        'offer.created',
+        {
+          offerId: offer.id,
+          requestId: request.id,
+          tripId: trip.id,
+          customerId: request.customerId,
+          travelerId,
+          amountMinor: price.amountMinor,
+          currency: price.currency,
+        },
+        offer.id,
+      );
       return offer;
     });
   }
 
-  async counter(customerId: string, offerId: string, rawPrice: Money, message?: string | null, requestId?: string): Promise<Offer> {
+  async counter(
+    customerId: string,
+    offerId: string,
+    rawPrice: Money,
+    message?: string | null,
+    requestId?: string,
+  ): Promise<Offer> {
     // Asked before the transaction, so no connection is held across the call to users.
     const { offer: seen } = await this.loadForCustomer(this.prisma, customerId, offerId);
     await assertNotBlocked(this.remote, customerId, seen.travelerId, requestId);
@@ -70,8 +103,23 @@ export class Offers {
       const price = money('price', rawPrice, { min: 1 });
       if (price.currency !== offer.currency) throw mismatch('price', `Counter in ${offer.currency}`);
       if (price.amountMinor > request.maxPriceMinor) throw badInput('price', 'Above your own maximum price');
-      const updated = await this.transition(tx, offer, ['PENDING'], 'COUNTERED', { counterPriceMinor: price.amountMinor, counterMessage: message?.trim().slice(0, 1000) || null });
-      await this.outbox.write(tx, 'offer.countered', { offerId, requestId: offer.requestId, customerId, travelerId: offer.travelerId, amountMinor: price.amountMinor, currency: price.currency }, offerId);
+      const updated = await this.transition(tx, offer, ['PENDING'], 'COUNTERED', {
+        counterPriceMinor: price.amountMinor,
+        counterMessage: message?.trim().slice(0, 1000) || null,
+      });
+      await this.outbox.write(
+        tx,
+        'offer.countered',
+        {
+          offerId,
+          requestId: offer.requestId,
+          customerId,
+          travelerId: offer.travelerId,
+          amountMinor: price.amountMinor,
+          currency: price.currency,
+        },
+        offerId,
+      );
       return updated;
     });
   }
@@ -95,18 +143,34 @@ export class Offers {
   /** Closes a live offer and tells both parties. */
   async close(tx: Tx, offer: Offer, status: 'DECLINED' | 'WITHDRAWN' | 'EXPIRED'): Promise<Offer> {
     const updated = await this.transition(tx, offer, LIVE, status);
-    await this.outbox.write(tx, 'offer.closed', { offerId: offer.id, requestId: offer.requestId, customerId: offer.customerId, travelerId: offer.travelerId, status }, offer.id);
+    await this.outbox.write(
+      tx,
+      'offer.closed',
+      {
+        offerId: offer.id,
+        requestId: offer.requestId,
+        customerId: offer.customerId,
+        travelerId: offer.travelerId,
+        status,
+      },
+      offer.id,
+    );
     return updated;
   }
 
   /** Closes every live offer past its expiry; run by the scheduled job. Returns how many. */
   async expireDue(now = new Date()): Promise<number> {
-    const due = await this.prisma.offer.findMany({ where: { status: { in: LIVE }, expiresAt: { lte: now } }, take: 500 });
+    const due = await this.prisma.offer.findMany({
+      where: { status: { in: LIVE }, expiresAt: { lte: now } },
+      take: 500,
+    });
     let closed = 0;
     for (const offer of due) {
-      await this.prisma.$transaction((tx) => this.close(tx, offer, 'EXPIRED').then(() => closed++)).catch((err) => {
-        if (!(err instanceof DomainError)) throw err; // someone else moved it first
-      });
+      await this.prisma
+        .$transaction((tx) => this.close(tx, offer, 'EXPIRED').then(() => closed++))
+        .catch((err) => {
+          if (!(err instanceof DomainError)) throw err; // someone else moved it first
+        });
     }
     return closed;
   }
@@ -119,11 +183,18 @@ export class Offers {
   /** The customer sees every offer on their request; a traveler sees their own. */
   async forRequest(request: DeliveryRequest, viewerId: string): Promise<Offer[]> {
     const mine = request.customerId === viewerId ? {} : { travelerId: viewerId };
-    return this.prisma.offer.findMany({ where: { requestId: request.id, ...mine }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    return this.prisma.offer.findMany({
+      where: { requestId: request.id, ...mine },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
   }
 
   listByTraveler(travelerId: string, status?: OfferStatus | null): Promise<Offer[]> {
-    return this.prisma.offer.findMany({ where: { travelerId, ...(status ? { status } : {}) }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 200 });
+    return this.prisma.offer.findMany({
+      where: { travelerId, ...(status ? { status } : {}) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: 200,
+    });
   }
 
   private async loadForCustomer(tx: Tx | PrismaClient, customerId: string, offerId: string) {
@@ -134,8 +205,17 @@ export class Offers {
   }
 
   /** Conditional update: the offer moves only from one of `from`; a concurrent change wins cleanly. */
-  private async transition(tx: Tx, offer: Offer, from: OfferStatus[], to: OfferStatus, data: Partial<Offer> = {}): Promise<Offer> {
-    const moved = await tx.offer.updateMany({ where: { id: offer.id, status: { in: from } }, data: { ...data, status: to } });
+  private async transition(
+    tx: Tx,
+    offer: Offer,
+    from: OfferStatus[],
+    to: OfferStatus,
+    data: Partial<Offer> = {},
+  ): Promise<Offer> {
+    const moved = await tx.offer.updateMany({
+      where: { id: offer.id, status: { in: from } },
+      data: { ...data, status: to },
+    });
     if (moved.count === 0) throw invalid(`A ${offer.status.toLowerCase()} offer cannot become ${to.toLowerCase()}`);
     return tx.offer.findUniqueOrThrow({ where: { id: offer.id } });
   }
@@ -149,11 +229,18 @@ export function assertNotExpired(offer: Offer, now = new Date()): void {
 function assertTripFits(trip: TripSummary, travelerId: string, request: DeliveryRequest): void {
   if (trip.travelerId !== travelerId) throw forbidden('You can only offer with your own trips');
   if (trip.status !== 'UPCOMING') throw invalid('This trip no longer takes parcels');
-  if (trip.currency !== request.currency) throw mismatch('tripId', `This trip prices in ${trip.currency}, the request in ${request.currency}`);
-  if (!trip.acceptedCategories.includes(request.category)) throw badInput('tripId', 'This trip does not accept this category');
-  if (new Date(trip.arrivalAt) > request.deliverBy) throw badInput('tripId', 'This trip arrives after the delivery is due');
+  if (trip.currency !== request.currency)
+    throw mismatch('tripId', `This trip prices in ${trip.currency}, the request in ${request.currency}`);
+  if (!trip.acceptedCategories.includes(request.category))
+    throw badInput('tripId', 'This trip does not accept this category');
+  if (new Date(trip.arrivalAt) > request.deliverBy)
+    throw badInput('tripId', 'This trip arrives after the delivery is due');
   const { remaining } = trip;
-  if (remaining.weightKg < request.weightKg || remaining.volumeL < request.volumeL || remaining.items < request.quantity) {
+  if (
+    remaining.weightKg < request.weightKg ||
+    remaining.volumeL < request.volumeL ||
+    remaining.items < request.quantity
+  ) {
     throw new DomainError(ErrorCode.CAPACITY_EXCEEDED, 'This trip has no room left for this parcel');
   }
 }

@@ -31,31 +31,79 @@ export interface Charge {
 
 const TRIP_SUMMARY = /* GraphQL */ `
   query TripSummary($id: ID!) {
-    _tripSummary(id: $id) { id travelerId status departureAt arrivalAt currency acceptedCategories remaining { weightKg volumeL items } }
-  }`;
+    _tripSummary(id: $id) {
+      id
+      travelerId
+      status
+      departureAt
+      arrivalAt
+      currency
+      acceptedCategories
+      remaining {
+        weightKg
+        volumeL
+        items
+      }
+    }
+  }
+`;
 const RESERVE = /* GraphQL */ `
-  mutation Reserve($input: ReserveCapacityInput!) { _reserveCapacity(input: $input) { id } }`;
-const RELEASE = /* GraphQL */ `mutation Release($id: ID!) { _releaseCapacity(reservationId: $id) }`;
+  mutation Reserve($input: ReserveCapacityInput!) {
+    _reserveCapacity(input: $input) {
+      id
+    }
+  }
+`;
+const RELEASE = /* GraphQL */ `
+  mutation Release($id: ID!) {
+    _releaseCapacity(reservationId: $id)
+  }
+`;
 const CHARGE = /* GraphQL */ `
-  mutation Charge($input: ChargeEscrowInput!) { _chargeEscrow(input: $input) { id } }`;
-const BLOCKED = /* GraphQL */ `query Blocked($a: ID!, $b: ID!) { _blockedBetween(userId: $a, otherUserId: $b) }`;
+  mutation Charge($input: ChargeEscrowInput!) {
+    _chargeEscrow(input: $input) {
+      id
+    }
+  }
+`;
+const BLOCKED = /* GraphQL */ `
+  query Blocked($a: ID!, $b: ID!) {
+    _blockedBetween(userId: $a, otherUserId: $b)
+  }
+`;
 const REFUND = /* GraphQL */ `
-  mutation Refund($input: RefundEscrowInput!) { _refundEscrow(input: $input) { id } }`;
+  mutation Refund($input: RefundEscrowInput!) {
+    _refundEscrow(input: $input) {
+      id
+    }
+  }
+`;
 
 /** The internal operations deliveries calls on trips, payments and users, with a service credential. */
 export class Remote {
   constructor(private readonly client: ServiceClient) {}
 
   async tripSummary(id: string, requestId?: string): Promise<TripSummary> {
-    const data = await this.client.request<{ _tripSummary: TripSummary | null }>('trips', TRIP_SUMMARY, { id }, requestId);
+    const data = await this.client.request<{ _tripSummary: TripSummary | null }>(
+      'trips',
+      TRIP_SUMMARY,
+      { id },
+      requestId,
+    );
     if (!data._tripSummary) throw new DomainError(ErrorCode.NOT_FOUND, 'Trip not found', { field: 'tripId' });
     return data._tripSummary;
   }
 
   /** Whether either user blocked the other. Anything but a clear answer is SERVICE_UNAVAILABLE: fail closed. */
   async blockedBetween(a: string, b: string, requestId?: string): Promise<boolean> {
-    const { _blockedBetween: blocked } = await this.client.request<{ _blockedBetween: unknown }>('users', BLOCKED, { a, b }, requestId);
-    if (typeof blocked !== 'boolean') throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'users gave no answer about blocks');
+    const { _blockedBetween: blocked } = await this.client.request<{ _blockedBetween: unknown }>(
+      'users',
+      BLOCKED,
+      { a, b },
+      requestId,
+    );
+    if (typeof blocked !== 'boolean')
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'users gave no answer about blocks');
     return blocked;
   }
 

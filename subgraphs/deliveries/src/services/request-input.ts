@@ -1,4 +1,14 @@
-import { DomainError, ErrorCode, badInput, distanceKm, money, parcelCategory, place, type Money, type PlaceInput } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  badInput,
+  distanceKm,
+  money,
+  parcelCategory,
+  place,
+  type Money,
+  type PlaceInput,
+} from '@p2p/kit';
 
 export interface RequestLimits {
   maxWeightKg: number;
@@ -9,7 +19,8 @@ export interface RequestLimits {
 export interface CreateRequestInput {
   title: string;
   description?: string | null;
-  photos?: { url: string; contentType: string; sizeBytes: number; width?: number | null; height?: number | null }[] | null;
+  photos?:
+    { url: string; contentType: string; sizeBytes: number; width?: number | null; height?: number | null }[] | null;
   category: string;
   weightKg: number;
   dimensions: { lengthCm: number; widthCm: number; heightCm: number };
@@ -53,8 +64,15 @@ function photos(list: CreateRequestInput['photos']) {
   return (list ?? []).map((p) => {
     if (!/^https:\/\//.test(p.url)) throw badInput('photos', 'Photo URLs must be https');
     if (!PHOTO_TYPES.has(p.contentType)) throw badInput('photos', 'Photos must be JPEG, PNG, WebP or HEIC');
-    if (!Number.isInteger(p.sizeBytes) || p.sizeBytes <= 0 || p.sizeBytes > MAX_PHOTO_BYTES) throw badInput('photos', 'A photo must be at most 10 MB');
-    return { url: p.url, contentType: p.contentType, sizeBytes: p.sizeBytes, width: p.width ?? null, height: p.height ?? null };
+    if (!Number.isInteger(p.sizeBytes) || p.sizeBytes <= 0 || p.sizeBytes > MAX_PHOTO_BYTES)
+      throw badInput('photos', 'A photo must be at most 10 MB');
+    return {
+      url: p.url,
+      contentType: p.contentType,
+      sizeBytes: p.sizeBytes,
+      width: p.width ?? null,
+      height: p.height ?? null,
+    };
   });
 }
 
@@ -72,12 +90,19 @@ export function parseCreateRequest(input: CreateRequestInput, limits: RequestLim
   const maxPrice = money('maxPrice', input.maxPrice, { min: 1 });
   const declaredValue = money('declaredValue', input.declaredValue);
   if (declaredValue.currency !== maxPrice.currency) {
-    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, 'Declared value and maximum price must be in the same currency', { field: 'declaredValue' });
+    throw new DomainError(
+      ErrorCode.CURRENCY_MISMATCH,
+      'Declared value and maximum price must be in the same currency',
+      { field: 'declaredValue' },
+    );
   }
   const { lengthCm, widthCm, heightCm } = input.dimensions;
-  const dims = [lengthCm, widthCm, heightCm].map((v, i) => positive(['lengthCm', 'widthCm', 'heightCm'][i]!, v, limits.maxSideCm, 'cm'));
+  const dims = [lengthCm, widthCm, heightCm].map((v, i) =>
+    positive(['lengthCm', 'widthCm', 'heightCm'][i]!, v, limits.maxSideCm, 'cm'),
+  );
   const quantity = input.quantity ?? 1;
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > limits.maxQuantity) throw badInput('quantity', `quantity must be 1 to ${limits.maxQuantity}`);
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > limits.maxQuantity)
+    throw badInput('quantity', `quantity must be 1 to ${limits.maxQuantity}`);
   const pickup = place('pickup', input.pickup);
   const dropoff = place('dropoff', input.dropoff);
   return {

@@ -56,7 +56,12 @@ export class Requests {
     return row;
   }
 
-  async listMine(customerId: string, status: RequestStatus | null | undefined, first?: number | null, after?: string | null) {
+  async listMine(
+    customerId: string,
+    status: RequestStatus | null | undefined,
+    first?: number | null,
+    after?: string | null,
+  ) {
     const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.deliveryRequest.findMany({
       where: { customerId, ...(status ? { status } : {}), ...afterCreated(decodeCursor(after)) },
@@ -69,7 +74,12 @@ export class Requests {
   async listOpen(viewerId: string, first?: number | null, after?: string | null) {
     const limit = pageSizeOf(first, MAX_PAGE_SIZE);
     const rows = await this.prisma.deliveryRequest.findMany({
-      where: { status: 'OPEN', pickupUntil: { gt: new Date() }, customerId: { not: viewerId }, ...afterCreated(decodeCursor(after)) },
+      where: {
+        status: 'OPEN',
+        pickupUntil: { gt: new Date() },
+        customerId: { not: viewerId },
+        ...afterCreated(decodeCursor(after)),
+      },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
@@ -82,26 +92,42 @@ export class Requests {
       const request = await tx.deliveryRequest.findUnique({ where: { id } });
       if (!request) throw notFound('Delivery request');
       if (request.customerId !== customerId) throw forbidden('Not your request');
-      const updated = await tx.deliveryRequest.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'CANCELLED' } });
+      const updated = await tx.deliveryRequest.updateMany({
+        where: { id, status: 'OPEN' },
+        data: { status: 'CANCELLED' },
+      });
       if (updated.count === 0) {
-        throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${request.status.toLowerCase()} request cannot be cancelled; cancel its delivery instead`);
+        throw new DomainError(
+          ErrorCode.INVALID_TRANSITION,
+          `A ${request.status.toLowerCase()} request cannot be cancelled; cancel its delivery instead`,
+        );
       }
       const live = await tx.offer.findMany({ where: { requestId: id, status: { in: ['PENDING', 'COUNTERED'] } } });
       await tx.offer.updateMany({ where: { id: { in: live.map((o) => o.id) } }, data: { status: 'DECLINED' } });
       for (const o of live) {
-        await this.outbox.write(tx, 'offer.closed', { offerId: o.id, requestId: id, customerId, travelerId: o.travelerId, status: 'DECLINED' }, o.id);
+        await this.outbox.write(
+          tx,
+          'offer.closed',
+          { offerId: o.id, requestId: id, customerId, travelerId: o.travelerId, status: 'DECLINED' },
+          o.id,
+        );
       }
       return tx.deliveryRequest.findUniqueOrThrow({ where: { id } });
     });
   }
 }
 
-function placeColumns<P extends 'pickup' | 'dropoff'>(prefix: P, p: { address: string; city: string | null; country: string; point: { lat: number; lng: number } }) {
+function placeColumns<P extends 'pickup' | 'dropoff'>(
+  prefix: P,
+  p: { address: string; city: string | null; country: string; point: { lat: number; lng: number } },
+) {
   return {
     [`${prefix}Address`]: p.address,
     [`${prefix}City`]: p.city,
     [`${prefix}Country`]: p.country,
     [`${prefix}Lat`]: p.point.lat,
     [`${prefix}Lng`]: p.point.lng,
-  } as Record<`${P}Address` | `${P}Country`, string> & Record<`${P}City`, string | null> & Record<`${P}Lat` | `${P}Lng`, number>;
+  } as Record<`${P}Address` | `${P}Country`, string> &
+    Record<`${P}City`, string | null> &
+    Record<`${P}Lat` | `${P}Lng`, number>;
 }

@@ -24,14 +24,76 @@ export const INT32_MAX = 2_147_483_647;
  * here has no defaults: list its factors explicitly (see the README).
  */
 export const UNITS_PER_EUR: Readonly<Record<string, number>> = {
-  EUR: 1, USD: 1.1, GBP: 0.85, CHF: 0.94, CAD: 1.55, AUD: 1.7, NZD: 1.9, SEK: 11, NOK: 11.6, DKK: 7.46,
-  ISK: 145, PLN: 4.3, CZK: 25, HUF: 400, RON: 5, BGN: 1.96, RSD: 117, TRY: 45, UAH: 46, GEL: 3.1,
-  JPY: 160, KRW: 1550, CNY: 8.2, HKD: 8.9, TWD: 34, SGD: 1.48, MYR: 4.9, THB: 37, IDR: 18_500,
-  PHP: 64, VND: 29_000, INR: 97, PKR: 320, BDT: 138, LKR: 340, KZT: 590,
-  AED: 4.2, SAR: 4.3, QAR: 4.2, KWD: 0.35, BHD: 0.43, OMR: 0.44, JOD: 0.81, ILS: 3.9, EGP: 56,
-  MAD: 10.5, TND: 3.4, ZAR: 20.5, NGN: 1_750, KES: 148, GHS: 12, UGX: 4_100, TZS: 2_900, RWF: 1_600,
-  XOF: 655.957, XAF: 655.957, XPF: 119.332, KMF: 491.968, BIF: 3_400, DJF: 203, GNF: 9_900, MGA: 5_100,
-  MXN: 21.5, BRL: 6.3, CLP: 1_080, COP: 4_600, PEN: 4.1, UYU: 46, PYG: 9_000, VUV: 138,
+  EUR: 1,
+  USD: 1.1,
+  GBP: 0.85,
+  CHF: 0.94,
+  CAD: 1.55,
+  AUD: 1.7,
+  NZD: 1.9,
+  SEK: 11,
+  NOK: 11.6,
+  DKK: 7.46,
+  ISK: 145,
+  PLN: 4.3,
+  CZK: 25,
+  HUF: 400,
+  RON: 5,
+  BGN: 1.96,
+  RSD: 117,
+  TRY: 45,
+  UAH: 46,
+  GEL: 3.1,
+  JPY: 160,
+  KRW: 1550,
+  CNY: 8.2,
+  HKD: 8.9,
+  TWD: 34,
+  SGD: 1.48,
+  MYR: 4.9,
+  THB: 37,
+  IDR: 18_500,
+  PHP: 64,
+  VND: 29_000,
+  INR: 97,
+  PKR: 320,
+  BDT: 138,
+  LKR: 340,
+  KZT: 590,
+  AED: 4.2,
+  SAR: 4.3,
+  QAR: 4.2,
+  KWD: 0.35,
+  BHD: 0.43,
+  OMR: 0.44,
+  JOD: 0.81,
+  ILS: 3.9,
+  EGP: 56,
+  MAD: 10.5,
+  TND: 3.4,
+  ZAR: 20.5,
+  NGN: 1_750,
+  KES: 148,
+  GHS: 12,
+  UGX: 4_100,
+  TZS: 2_900,
+  RWF: 1_600,
+  XOF: 655.957,
+  XAF: 655.957,
+  XPF: 119.332,
+  KMF: 491.968,
+  BIF: 3_400,
+  DJF: 203,
+  GNF: 9_900,
+  MGA: 5_100,
+  MXN: 21.5,
+  BRL: 6.3,
+  CLP: 1_080,
+  COP: 4_600,
+  PEN: 4.1,
+  UYU: 46,
+  PYG: 9_000,
+  VUV: 138,
 };
 
 /** Two significant figures, half away from zero, as a whole number of minor units. */
@@ -63,7 +125,10 @@ export function deriveFactors(reference: CurrencyFactors, code: string): Currenc
     perKmMinor: rateOf(reference.perKmMinor),
     perKgMinor: rateOf(reference.perKgMinor),
     platformFeeMinMinor: amountOf(reference.platformFeeMinMinor),
-    minChargeMinor: alignUp(Math.max(amountOf(reference.minChargeMinor), STRIPE_MINIMUM_CHARGE_MINOR[code] ?? 1, step), step),
+    minChargeMinor: alignUp(
+      Math.max(amountOf(reference.minChargeMinor), STRIPE_MINIMUM_CHARGE_MINOR[code] ?? 1, step),
+      step,
+    ),
     maxChargeMinor: alignDown(twoFigures(Math.min(value(reference.maxChargeMinor), INT32_MAX), 'down'), step),
   };
 }
@@ -77,9 +142,15 @@ export function factorProblem(code: string, f: CurrencyFactors): string | null {
   const values = Object.entries(f) as [keyof CurrencyFactors, number][];
   const bad = values.find(([, v]) => !Number.isSafeInteger(v) || v < 0 || v > INT32_MAX);
   if (bad) return `${bad[0]} must be a whole number from 0 to ${INT32_MAX}`;
-  const charged: (keyof CurrencyFactors)[] = ['baseFeeMinor', 'platformFeeMinMinor', 'minChargeMinor', 'maxChargeMinor'];
+  const charged: (keyof CurrencyFactors)[] = [
+    'baseFeeMinor',
+    'platformFeeMinMinor',
+    'minChargeMinor',
+    'maxChargeMinor',
+  ];
   const unaligned = charged.find((k) => f[k] % step !== 0);
-  if (unaligned) return `${unaligned} must be a multiple of ${step} (${code} amounts move in steps of ${step} minor units)`;
+  if (unaligned)
+    return `${unaligned} must be a multiple of ${step} (${code} amounts move in steps of ${step} minor units)`;
   if (f.minChargeMinor < 1) return 'minChargeMinor must be at least 1';
   if (f.minChargeMinor > f.maxChargeMinor) return 'minChargeMinor must not exceed maxChargeMinor';
   return null;

@@ -9,19 +9,59 @@ import { minorUnitsOf, stepOf } from '@p2p/kit';
  * - everything else has two decimals.
  */
 export const STRIPE_ZERO_DECIMAL: ReadonlySet<string> = new Set([
-  'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
+  'BIF',
+  'CLP',
+  'DJF',
+  'GNF',
+  'JPY',
+  'KMF',
+  'KRW',
+  'MGA',
+  'PYG',
+  'RWF',
+  'UGX',
+  'VND',
+  'VUV',
+  'XAF',
+  'XOF',
+  'XPF',
 ]);
 export const STRIPE_THREE_DECIMAL: ReadonlySet<string> = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
 /** Stripe's minimum charge per currency, in our minor units; a smaller charge is refused by Stripe. */
 export const STRIPE_MINIMUM_CHARGE_MINOR: Readonly<Record<string, number>> = {
-  USD: 50, AED: 200, AUD: 50, BGN: 100, BRL: 50, CAD: 50, CHF: 50, CZK: 1500, DKK: 250, EUR: 50,
-  GBP: 30, HKD: 400, HUF: 17500, INR: 50, JPY: 50, MXN: 1000, MYR: 200, NOK: 300, NZD: 50,
-  PLN: 200, RON: 200, SEK: 300, SGD: 50, THB: 1000,
+  USD: 50,
+  AED: 200,
+  AUD: 50,
+  BGN: 100,
+  BRL: 50,
+  CAD: 50,
+  CHF: 50,
+  CZK: 1500,
+  DKK: 250,
+  EUR: 50,
+  GBP: 30,
+  HKD: 400,
+  HUF: 17500,
+  INR: 50,
+  JPY: 50,
+  MXN: 1000,
+  MYR: 200,
+  NOK: 300,
+  NZD: 50,
+  PLN: 200,
+  RON: 200,
+  SEK: 300,
+  SGD: 50,
+  THB: 1000,
 };
 
-/** Stripe's decimals for a currency; the kit's stepOf keeps every amount of ours exact in them (test/currencies.test.ts). */
-export const stripeDigitsOf = (code: string): number => (STRIPE_ZERO_DECIMAL.has(code) ? 0 : STRIPE_THREE_DECIMAL.has(code) ? 3 : 2);
+/**
+ * Stripe's decimals for a currency; the kit's stepOf keeps every amount of ours exact in them
+ * (test/currencies.test.ts).
+ */
+export const stripeDigitsOf = (code: string): number =>
+  STRIPE_ZERO_DECIMAL.has(code) ? 0 : STRIPE_THREE_DECIMAL.has(code) ? 3 : 2;
 
 /** Our amount (ISO minor units, a multiple of the step) as Stripe's `amount`: ISK ×100, MGA ÷100. */
 export function toStripeAmount(code: string, amountMinor: number): number {

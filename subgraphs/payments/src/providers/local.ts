@@ -10,7 +10,11 @@ export class LocalProvider implements PaymentProvider {
   readonly needsPaymentSource = false;
 
   async charge(request: { idempotencyKey: string }): Promise<ChargeOutcome> {
-    return { status: 'succeeded', providerRef: `local_pi:${request.idempotencyKey}`, chargeRef: `local_ch:${request.idempotencyKey}` };
+    return {
+      status: 'succeeded',
+      providerRef: `local_pi:${request.idempotencyKey}`,
+      chargeRef: `local_ch:${request.idempotencyKey}`,
+    };
   }
 
   async retrieveCharge(providerRef: string): Promise<ChargeOutcome> {
@@ -49,7 +53,12 @@ export class LocalProvider implements PaymentProvider {
   }
 
   async retrieveCard(paymentMethodRef: string): Promise<SavedCard> {
-    return { providerRef: paymentMethodRef, customerRef: null, ...LOCAL_TEST_CARD, expYear: new Date().getUTCFullYear() + LOCAL_TEST_CARD_YEARS };
+    return {
+      providerRef: paymentMethodRef,
+      customerRef: null,
+      ...LOCAL_TEST_CARD,
+      expYear: new Date().getUTCFullYear() + LOCAL_TEST_CARD_YEARS,
+    };
   }
 
   async detachCard(): Promise<void> {}

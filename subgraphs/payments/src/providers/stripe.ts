@@ -3,7 +3,15 @@ import { DomainError, ErrorCode } from '@p2p/kit';
 import type { StripeSettings } from '../config.js';
 import { toStripeAmount } from '../currencies/provider-units.js';
 import type {
-  AccountRequest, CardSetupRequest, CardSetupStart, ChargeOutcome, ChargeRequest, PaymentProvider, RefundRequest, SavedCard, TransferRequest,
+  AccountRequest,
+  CardSetupRequest,
+  CardSetupStart,
+  ChargeOutcome,
+  ChargeRequest,
+  PaymentProvider,
+  RefundRequest,
+  SavedCard,
+  TransferRequest,
 } from './provider.js';
 
 export function createStripeClient(settings: StripeSettings): Stripe {
@@ -49,14 +57,24 @@ export class StripeProvider implements PaymentProvider {
           off_session: true,
           confirm: true,
           transfer_group: request.deliveryId,
-          metadata: { paymentId: request.paymentId, deliveryId: request.deliveryId, customerId: request.customerId, travelerId: request.travelerId },
+          metadata: {
+            paymentId: request.paymentId,
+            deliveryId: request.deliveryId,
+            customerId: request.customerId,
+            travelerId: request.travelerId,
+          },
         },
         { idempotencyKey: request.idempotencyKey },
       );
       return outcomeOf(intent);
     } catch (err) {
       if (err instanceof Stripe.errors.StripeCardError) {
-        return { status: 'declined', providerRef: err.payment_intent?.id ?? null, code: err.decline_code ?? err.code ?? 'card_error', message: err.message };
+        return {
+          status: 'declined',
+          providerRef: err.payment_intent?.id ?? null,
+          code: err.decline_code ?? err.code ?? 'card_error',
+          message: err.message,
+        };
       }
       throw providerError(err);
     }
@@ -81,7 +99,9 @@ export class StripeProvider implements PaymentProvider {
         { idempotencyKey: request.idempotencyKey },
       );
       if (refund.status === 'failed' || refund.status === 'canceled') {
-        throw new DomainError(ErrorCode.PAYMENT_FAILED, `The refund ${refund.status}`, { providerCode: refund.failure_reason ?? refund.status });
+        throw new DomainError(ErrorCode.PAYMENT_FAILED, `The refund ${refund.status}`, {
+          providerCode: refund.failure_reason ?? refund.status,
+        });
       }
       return { providerRef: refund.id };
     } catch (err) {
@@ -129,7 +149,12 @@ export class StripeProvider implements PaymentProvider {
   async createOnboardingLink(request: { idempotencyKey: string; providerAccountId: string }): Promise<string> {
     try {
       const link = await this.stripe.accountLinks.create(
-        { account: request.providerAccountId, type: 'account_onboarding', return_url: this.settings.returnUrl, refresh_url: this.settings.refreshUrl },
+        {
+          account: request.providerAccountId,
+          type: 'account_onboarding',
+          return_url: this.settings.returnUrl,
+          refresh_url: this.settings.refreshUrl,
+        },
         { idempotencyKey: request.idempotencyKey },
       );
       return link.url;
@@ -140,7 +165,10 @@ export class StripeProvider implements PaymentProvider {
 
   async createCustomer(request: { idempotencyKey: string; userId: string }) {
     try {
-      const customer = await this.stripe.customers.create({ metadata: { userId: request.userId } }, { idempotencyKey: request.idempotencyKey });
+      const customer = await this.stripe.customers.create(
+        { metadata: { userId: request.userId } },
+        { idempotencyKey: request.idempotencyKey },
+      );
       return { customerRef: customer.id };
     } catch (err) {
       throw providerError(err);
@@ -207,7 +235,12 @@ function outcomeOf(intent: Stripe.PaymentIntent): ChargeOutcome {
   if (intent.status === 'processing') return { status: 'processing', providerRef: intent.id };
   // Off-session there is nobody to authenticate or pick another card: anything else is a decline.
   const error = intent.last_payment_error;
-  return { status: 'declined', providerRef: intent.id, code: error?.decline_code ?? error?.code ?? intent.status, message: error?.message ?? `Payment ${intent.status}` };
+  return {
+    status: 'declined',
+    providerRef: intent.id,
+    code: error?.decline_code ?? error?.code ?? intent.status,
+    message: error?.message ?? `Payment ${intent.status}`,
+  };
 }
 
 /**
@@ -219,9 +252,14 @@ function providerError(err: unknown): Error {
   if (err instanceof Stripe.errors.StripeError) {
     const status = err.statusCode ?? 0;
     if (status >= 400 && status < 500 && status !== 401 && status !== 409 && status !== 429) {
-      return new DomainError(ErrorCode.PAYMENT_FAILED, `The payment provider refused: ${err.message}`, { providerCode: err.code ?? err.type });
+      return new DomainError(ErrorCode.PAYMENT_FAILED, `The payment provider refused: ${err.message}`, {
+        providerCode: err.code ?? err.type,
+      });
     }
   }
   // The cause stays on the error for our logs; the caller sees the code only.
-  return Object.assign(new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The payment provider is unavailable; retry later'), { cause: err });
+  return Object.assign(
+    new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The payment provider is unavailable; retry later'),
+    { cause: err },
+  );
 }

@@ -4,7 +4,13 @@ import type { QuoteInput } from '../services/pricing.js';
 /** The gateway sends the @requires fields with the reference; without them there is nothing to price. */
 function pricingFieldsOf(request: object): QuoteInput {
   const fields = request as Partial<QuoteInput>;
-  if (fields.weightKg === undefined || fields.distanceKm === undefined || !fields.urgency || !fields.declaredValue || !fields.currency) {
+  if (
+    fields.weightKg === undefined ||
+    fields.distanceKm === undefined ||
+    !fields.urgency ||
+    !fields.declaredValue ||
+    !fields.currency
+  ) {
     throw new Error('priceQuote needs the @requires fields of DeliveryRequest');
   }
   return fields as QuoteInput;

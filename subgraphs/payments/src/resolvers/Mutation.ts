@@ -2,7 +2,8 @@ import { requireViewer } from '@p2p/kit';
 import type { MutationResolvers } from '../generated/graphql.js';
 
 export const Mutation: MutationResolvers = {
-  createPayoutAccount: (_, { country, currency }, ctx) => ctx.payments.payoutAccounts.create(requireViewer(ctx), country, currency),
+  createPayoutAccount: (_, { country, currency }, ctx) =>
+    ctx.payments.payoutAccounts.create(requireViewer(ctx), country, currency),
   startCardSetup: (_, __, ctx) => ctx.payments.cardSetups.start(requireViewer(ctx)),
   setDefaultPaymentMethod: (_, { id }, ctx) => ctx.payments.paymentMethods.setDefault(requireViewer(ctx), id),
   removePaymentMethod: (_, { id }, ctx) => ctx.payments.paymentMethods.remove(requireViewer(ctx), id),

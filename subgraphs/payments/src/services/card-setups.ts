@@ -16,7 +16,8 @@ const PENDING_HOLDS_MS = 60 * 60_000;
 /** A card setup as its owner sees it; the client secret only in the answer that created it. */
 export type CardSetupView = CardSetup & { clientSecret: string | null };
 
-const refOf = (value: string | { id: string } | null | undefined): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
+const refOf = (value: string | { id: string } | null | undefined): string | null =>
+  typeof value === 'string' ? value : (value?.id ?? null);
 
 /**
  * Saving a card. `start` makes sure the customer exists at the provider (created on first use,
@@ -27,7 +28,12 @@ const refOf = (value: string | { id: string } | null | undefined): string | null
 export class CardSetups {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly deps: { provider: PaymentProvider; paymentMethods: PaymentMethods; log: Logger; providerBudgetMs: number },
+    private readonly deps: {
+      provider: PaymentProvider;
+      paymentMethods: PaymentMethods;
+      log: Logger;
+      providerBudgetMs: number;
+    },
   ) {}
 
   /**
@@ -43,23 +49,44 @@ export class CardSetups {
     return this.prisma.$transaction(async (tx) => {
       await lockCustomerCards(tx, viewer.id);
       await this.assertRoom(tx, viewer.id);
-      const opened = await this.deps.provider.startCardSetup({ idempotencyKey: `card-setup:${setupId}`, setupId, userId: viewer.id, customerRef });
-      const row = { id: setupId, userId: viewer.id, provider: this.deps.provider.name, providerRef: opened.providerRef };
+      const opened = await this.deps.provider.startCardSetup({
+        idempotencyKey: `card-setup:${setupId}`,
+        setupId,
+        userId: viewer.id,
+        customerRef,
+      });
+      const row = {
+        id: setupId,
+        userId: viewer.id,
+        provider: this.deps.provider.name,
+        providerRef: opened.providerRef,
+      };
       if (opened.status === 'succeeded') {
         const method = await this.deps.paymentMethods.record(tx, viewer.id, opened.card);
-        return { ...(await tx.cardSetup.create({ data: { ...row, status: 'SUCCEEDED', paymentMethodId: method.id } })), clientSecret: null };
+        return {
+          ...(await tx.cardSetup.create({ data: { ...row, status: 'SUCCEEDED', paymentMethodId: method.id } })),
+          clientSecret: null,
+        };
       }
       // A webhook may have recorded the setup first (it names the setup id): its state wins.
       await tx.cardSetup.createMany({ data: [{ ...row, status: 'PENDING' }], skipDuplicates: true });
-      return { ...(await tx.cardSetup.findUniqueOrThrow({ where: { id: setupId } })), clientSecret: opened.clientSecret };
+      return {
+        ...(await tx.cardSetup.findUniqueOrThrow({ where: { id: setupId } })),
+        clientSecret: opened.clientSecret,
+      };
     }, providerTransaction(this.deps.providerBudgetMs));
   }
 
   private async assertRoom(db: Db, userId: string): Promise<void> {
     const saved = await db.paymentMethod.count({ where: { userId } });
-    const waiting = await db.cardSetup.count({ where: { userId, status: 'PENDING', createdAt: { gt: new Date(Date.now() - PENDING_HOLDS_MS) } } });
+    const waiting = await db.cardSetup.count({
+      where: { userId, status: 'PENDING', createdAt: { gt: new Date(Date.now() - PENDING_HOLDS_MS) } },
+    });
     if (saved + waiting >= MAX_SAVED_CARDS) {
-      throw new DomainError(ErrorCode.CONFLICT, `You have ${MAX_SAVED_CARDS} saved cards (or cards being saved) already; remove one first`);
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `You have ${MAX_SAVED_CARDS} saved cards (or cards being saved) already; remove one first`,
+      );
     }
   }
 
@@ -84,12 +111,19 @@ export class CardSetups {
       return;
     }
     if (card.customerRef !== profile.providerCustomerId) {
-      this.deps.log.warn({ setupIntent: intent.id, paymentMethod: card.providerRef }, 'saved card is no longer attached to the customer; not stored');
+      this.deps.log.warn(
+        { setupIntent: intent.id, paymentMethod: card.providerRef },
+        'saved card is no longer attached to the customer; not stored',
+      );
       return;
     }
     const method = await this.deps.paymentMethods.record(tx, profile.userId, card);
     const state = { status: 'SUCCEEDED' as const, paymentMethodId: method.id, failureCode: null };
-    await tx.cardSetup.upsert({ where: { providerRef: intent.id }, update: state, create: { ...this.rowOf(intent, profile.userId), ...state } });
+    await tx.cardSetup.upsert({
+      where: { providerRef: intent.id },
+      update: state,
+      create: { ...this.rowOf(intent, profile.userId), ...state },
+    });
   }
 
   /** setup_intent.setup_failed: the confirmation was refused; the app may confirm again. */
@@ -106,7 +140,10 @@ export class CardSetups {
     const existing = await this.prisma.paymentProfile.findUnique({ where: { userId } });
     if (existing) return existing.providerCustomerId;
     const { customerRef } = await this.deps.provider.createCustomer({ idempotencyKey: `customer:${userId}`, userId });
-    await this.prisma.paymentProfile.createMany({ data: [{ userId, provider: this.deps.provider.name, providerCustomerId: customerRef }], skipDuplicates: true });
+    await this.prisma.paymentProfile.createMany({
+      data: [{ userId, provider: this.deps.provider.name, providerCustomerId: customerRef }],
+      skipDuplicates: true,
+    });
     return (await this.prisma.paymentProfile.findUniqueOrThrow({ where: { userId } })).providerCustomerId;
   }
 
@@ -120,6 +157,11 @@ export class CardSetups {
 
   private rowOf(intent: Stripe.SetupIntent, userId: string) {
     const named = intent.metadata?.cardSetupId;
-    return { id: named && isUuid(named) ? named : randomUUID(), userId, provider: this.deps.provider.name, providerRef: intent.id };
+    return {
+      id: named && isUuid(named) ? named : randomUUID(),
+      userId,
+      provider: this.deps.provider.name,
+      providerRef: intent.id,
+    };
   }
 }

@@ -82,14 +82,22 @@ export class Charges {
     }
     const existing = await tx.payment.findUnique({ where: { deliveryId: terms.deliveryId } });
     if (!existing) {
-      return tx.payment.create({ data: { ...terms, id: randomUUID(), status: 'PENDING', provider: this.deps.provider.name } });
+      return tx.payment.create({
+        data: { ...terms, id: randomUUID(), status: 'PENDING', provider: this.deps.provider.name },
+      });
     }
-    const same = existing.customerId === terms.customerId && existing.travelerId === terms.travelerId
-      && existing.amountMinor === terms.amountMinor && existing.currency === terms.currency;
+    const same =
+      existing.customerId === terms.customerId &&
+      existing.travelerId === terms.travelerId &&
+      existing.amountMinor === terms.amountMinor &&
+      existing.currency === terms.currency;
     if (!same) throw conflict('This delivery was charged already with other terms');
     // A call after a recorded decline is a new attempt, with a new idempotency key.
     if (existing.status === 'FAILED') {
-      return tx.payment.update({ where: { id: existing.id }, data: { status: 'PENDING', attempt: { increment: 1 }, providerRef: null, failureCode: null } });
+      return tx.payment.update({
+        where: { id: existing.id },
+        data: { status: 'PENDING', attempt: { increment: 1 }, providerRef: null, failureCode: null },
+      });
     }
     return existing;
   }
@@ -109,11 +117,18 @@ export class Charges {
   }
 
   private async record(tx: Db, payment: Payment, outcome: ChargeOutcome): Promise<Settled> {
-    if (outcome.status === 'succeeded') return { payment: await this.deps.escrow.hold(tx, payment, outcome), failure: null };
+    if (outcome.status === 'succeeded')
+      return { payment: await this.deps.escrow.hold(tx, payment, outcome), failure: null };
     if (outcome.status === 'processing') {
       // Settled later by a retry or by the provider's webhook.
-      const waiting = await tx.payment.update({ where: { id: payment.id }, data: { providerRef: outcome.providerRef } });
-      return { payment: waiting, failure: new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The charge is still processing; retry later') };
+      const waiting = await tx.payment.update({
+        where: { id: payment.id },
+        data: { providerRef: outcome.providerRef },
+      });
+      return {
+        payment: waiting,
+        failure: new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The charge is still processing; retry later'),
+      };
     }
     const failed = await tx.payment.update({
       where: { id: payment.id },

@@ -31,7 +31,12 @@ export class Escrow {
       where: { id: payment.id },
       data: { status: 'HELD', providerRef: refs.providerRef, providerChargeId: refs.chargeRef, failureCode: null },
     });
-    await this.outbox.write(db, 'payment.escrow_held', { paymentId: held.id, deliveryId: held.deliveryId, amountMinor: held.amountMinor, currency: held.currency }, held.deliveryId);
+    await this.outbox.write(
+      db,
+      'payment.escrow_held',
+      { paymentId: held.id, deliveryId: held.deliveryId, amountMinor: held.amountMinor, currency: held.currency },
+      held.deliveryId,
+    );
     return held;
   }
 
@@ -39,7 +44,12 @@ export class Escrow {
    * Money the provider gave back to the customer leaves escrow. `refundId` is our refund it
    * completes; null for a refund made at the provider directly (learnt from its webhook).
    */
-  async refund(db: Db, payment: Payment, amountMinor: number, done: { refundId: string | null; providerRef: string | null }): Promise<Payment> {
+  async refund(
+    db: Db,
+    payment: Payment,
+    amountMinor: number,
+    done: { refundId: string | null; providerRef: string | null },
+  ): Promise<Payment> {
     const total = payment.refundedMinor + amountMinor;
     await this.ledger.post(db, {
       key: `refund:${payment.id}:${total}`,
@@ -52,13 +62,21 @@ export class Escrow {
       ],
     });
     if (done.refundId) {
-      await db.refund.update({ where: { id: done.refundId }, data: { status: 'SUCCEEDED', providerRef: done.providerRef, completedAt: new Date() } });
+      await db.refund.update({
+        where: { id: done.refundId },
+        data: { status: 'SUCCEEDED', providerRef: done.providerRef, completedAt: new Date() },
+      });
     }
     const updated = await db.payment.update({
       where: { id: payment.id },
       data: { refundedMinor: total, status: total === payment.amountMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED' },
     });
-    await this.outbox.write(db, 'payment.refunded', { paymentId: payment.id, deliveryId: payment.deliveryId, amountMinor, currency: payment.currency }, payment.deliveryId);
+    await this.outbox.write(
+      db,
+      'payment.refunded',
+      { paymentId: payment.id, deliveryId: payment.deliveryId, amountMinor, currency: payment.currency },
+      payment.deliveryId,
+    );
     return updated;
   }
 
@@ -76,11 +94,20 @@ export class Escrow {
         { account: Account.travelerPayable(payment.travelerId), amountMinor: -travelerMinor },
       ],
     });
-    const released = await db.payment.update({ where: { id: payment.id }, data: { releasedMinor: keptMinor, status: 'RELEASED' } });
+    const released = await db.payment.update({
+      where: { id: payment.id },
+      data: { releasedMinor: keptMinor, status: 'RELEASED' },
+    });
     await this.outbox.write(
       db,
       'payment.released',
-      { paymentId: payment.id, deliveryId: payment.deliveryId, travelerId: payment.travelerId, amountMinor: travelerMinor, currency: payment.currency },
+      {
+        paymentId: payment.id,
+        deliveryId: payment.deliveryId,
+        travelerId: payment.travelerId,
+        amountMinor: travelerMinor,
+        currency: payment.currency,
+      },
       payment.deliveryId,
     );
     return { payment: released, travelerMinor };

@@ -45,7 +45,12 @@ export class Ledger {
     if (created.count === 0) return false;
     const lines = movement.lines.filter((l) => l.amountMinor !== 0);
     await db.ledgerEntry.createMany({
-      data: lines.map((l) => ({ transactionId: id, account: l.account, currency: movement.currency, amountMinor: l.amountMinor })),
+      data: lines.map((l) => ({
+        transactionId: id,
+        account: l.account,
+        currency: movement.currency,
+        amountMinor: l.amountMinor,
+      })),
     });
     return true;
   }

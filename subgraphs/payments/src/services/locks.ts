@@ -6,7 +6,10 @@ import type { SqlClient } from '@p2p/kit';
  * lock yet, and a refund may arrive before any charge.
  */
 export async function lockDelivery(db: SqlClient, deliveryId: string): Promise<void> {
-  await db.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', `payments:delivery:${deliveryId}`);
+  await db.$executeRawUnsafe(
+    'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))',
+    `payments:delivery:${deliveryId}`,
+  );
 }
 
 /** Serialises the card setups of one customer, so the saved-card limit holds under concurrency. */

@@ -8,7 +8,9 @@ export class Payments {
 
   /** Keyed by delivery id; for the `Delivery.payment` loader. */
   async byDeliveryIds(deliveryIds: readonly string[]): Promise<Map<string, Payment>> {
-    const rows = await this.prisma.payment.findMany({ where: { deliveryId: { in: [...deliveryIds] }, status: { in: VISIBLE_STATUSES } } });
+    const rows = await this.prisma.payment.findMany({
+      where: { deliveryId: { in: [...deliveryIds] }, status: { in: VISIBLE_STATUSES } },
+    });
     return new Map(rows.map((r) => [r.deliveryId, r]));
   }
 }

@@ -30,11 +30,21 @@ export class PayoutAccounts {
     // An upsert, so that two concurrent calls end with one account.
     let account = await this.prisma.payoutAccount.upsert({
       where: { userId: viewer.id },
-      create: { id: randomUUID(), userId: viewer.id, provider: this.deps.provider.name, country, currency, status: 'PENDING' },
+      create: {
+        id: randomUUID(),
+        userId: viewer.id,
+        provider: this.deps.provider.name,
+        country,
+        currency,
+        status: 'PENDING',
+      },
       update: {},
     });
     if (account.country !== country || account.currency !== currency) {
-      throw new DomainError(ErrorCode.CONFLICT, `Your payout account is for ${account.country} in ${account.currency} already`);
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        `Your payout account is for ${account.country} in ${account.currency} already`,
+      );
     }
     if (!account.providerAccountId) account = await this.openAtProvider(account);
     if (account.status === 'PENDING') account = await this.issueOnboardingLink(account);
@@ -46,7 +56,9 @@ export class PayoutAccounts {
     // The event can beat us to storing the new account's id: then it is found by the user we named.
     const account =
       (await tx.payoutAccount.findUnique({ where: { providerAccountId: state.id } })) ??
-      (state.metadata?.userId ? await tx.payoutAccount.findFirst({ where: { userId: state.metadata.userId, providerAccountId: null } }) : null);
+      (state.metadata?.userId
+        ? await tx.payoutAccount.findFirst({ where: { userId: state.metadata.userId, providerAccountId: null } })
+        : null);
     if (!account) return;
     const status = statusOf(state);
     if (status === account.status && account.providerAccountId) return;
@@ -76,7 +88,10 @@ export class PayoutAccounts {
 
   /** Account links are single-use and expire, so each call asks for a new one, named by a sequence. */
   private async issueOnboardingLink(account: PayoutAccount): Promise<PayoutAccount> {
-    const { linkSequence } = await this.prisma.payoutAccount.update({ where: { id: account.id }, data: { linkSequence: { increment: 1 } } });
+    const { linkSequence } = await this.prisma.payoutAccount.update({
+      where: { id: account.id },
+      data: { linkSequence: { increment: 1 } },
+    });
     const url = await this.deps.provider.createOnboardingLink({
       idempotencyKey: `account-link:${account.id}:${linkSequence}`,
       providerAccountId: account.providerAccountId!,

@@ -50,7 +50,10 @@ export class Payouts {
 
   /** When a traveler's account becomes ACTIVE, their waiting payouts are due at once. */
   async activateWaiting(tx: Db, travelerId: string): Promise<void> {
-    await tx.payout.updateMany({ where: { travelerId, status: 'WAITING_FOR_ACCOUNT' }, data: { status: 'PENDING', nextAttemptAt: new Date() } });
+    await tx.payout.updateMany({
+      where: { travelerId, status: 'WAITING_FOR_ACCOUNT' },
+      data: { status: 'PENDING', nextAttemptAt: new Date() },
+    });
   }
 
   /** Sends every payout that is due; several workers may run (rows are claimed with SKIP LOCKED). */
@@ -112,10 +115,17 @@ export class Payouts {
     } catch (err) {
       // Retried later with the same key: a transfer that did go through is not made twice.
       const delay = Math.min(MAX_BACKOFF_SECONDS, this.deps.retryBaseSeconds * 2 ** (attempts - 1));
-      this.deps.log.warn({ err, cause: (err as Error).cause, payoutId: payout.id, attempts }, 'payout failed; will retry');
+      this.deps.log.warn(
+        { err, cause: (err as Error).cause, payoutId: payout.id, attempts },
+        'payout failed; will retry',
+      );
       await tx.payout.update({
         where: { id: payout.id },
-        data: { attempts, nextAttemptAt: new Date(Date.now() + delay * 1000), lastError: (err as Error).message.slice(0, 500) },
+        data: {
+          attempts,
+          nextAttemptAt: new Date(Date.now() + delay * 1000),
+          lastError: (err as Error).message.slice(0, 500),
+        },
       });
       return;
     }
@@ -129,6 +139,9 @@ export class Payouts {
         { account: Account.payouts, amountMinor: -payout.amountMinor },
       ],
     });
-    await tx.payout.update({ where: { id: payout.id }, data: { status: 'PAID', providerRef, attempts, paidAt: new Date(), lastError: null } });
+    await tx.payout.update({
+      where: { id: payout.id },
+      data: { status: 'PAID', providerRef, attempts, paidAt: new Date(), lastError: null },
+    });
   }
 }

@@ -46,7 +46,11 @@ export function mulDivRound(a: number, b: number, c: number, step = 1): number {
  * The platform fee on what a customer pays: a share with a floor, never more than the amount,
  * in whole steps of the currency.
  */
-export function platformFeeOf(amountMinor: number, rates: Pick<PricingConfig, 'platformFeeBps'>, currency: CurrencyRules): number {
+export function platformFeeOf(
+  amountMinor: number,
+  rates: Pick<PricingConfig, 'platformFeeBps'>,
+  currency: CurrencyRules,
+): number {
   const share = mulDivRound(amountMinor, rates.platformFeeBps, BPS, currency.stepMinor);
   return Math.min(amountMinor, Math.max(currency.factors.platformFeeMinMinor, share));
 }
@@ -55,9 +59,17 @@ export function platformFeeOf(amountMinor: number, rates: Pick<PricingConfig, 'p
  * How what is still in (or was released from) an escrow divides between the platform and the
  * traveler: the fee fixed at charge time, scaled by the share not refunded.
  */
-export function splitOfKept(p: { amountMinor: number; platformFeeMinor: number; refundedMinor: number; currency: string }) {
+export function splitOfKept(p: {
+  amountMinor: number;
+  platformFeeMinor: number;
+  refundedMinor: number;
+  currency: string;
+}) {
   const kept = p.amountMinor - p.refundedMinor;
-  const feeMinor = p.refundedMinor === 0 ? p.platformFeeMinor : mulDivRound(p.platformFeeMinor, kept, p.amountMinor, stepOf(p.currency));
+  const feeMinor =
+    p.refundedMinor === 0
+      ? p.platformFeeMinor
+      : mulDivRound(p.platformFeeMinor, kept, p.amountMinor, stepOf(p.currency));
   return { keptMinor: kept, feeMinor, travelerMinor: kept - feeMinor };
 }
 
@@ -87,8 +99,12 @@ export class Pricing {
     const fee = platformFeeOf(total, this.config, rules);
     const money = (amountMinor: number): Money => ({ amountMinor, currency });
     const fmt = (amountMinor: number) => formatMoney(amountMinor, currency);
-    const component = (code: PriceComponent['code'], label: string, amountMinor: number): PriceComponent =>
-      ({ code, label, amount: money(amountMinor), formatted: fmt(amountMinor) });
+    const component = (code: PriceComponent['code'], label: string, amountMinor: number): PriceComponent => ({
+      code,
+      label,
+      amount: money(amountMinor),
+      formatted: fmt(amountMinor),
+    });
     return {
       total: money(total),
       platformFee: money(fee),
@@ -99,7 +115,11 @@ export class Pricing {
         component('weight', `Weight (${grams / 1000} kg at ${fmt(f.perKgMinor)}/kg)`, weight),
         component('urgency', `Urgency ${input.urgency} (×${multiplier / BPS})`, urgency),
         component('insurance', `Insurance (${this.config.insuranceBps / 100} % of the declared value)`, insurance),
-        component('platform_fee', `Platform fee (${this.config.platformFeeBps / 100} %, at least ${fmt(f.platformFeeMinMinor)}; included in the total)`, fee),
+        component(
+          'platform_fee',
+          `Platform fee (${this.config.platformFeeBps / 100} %, at least ${fmt(f.platformFeeMinMinor)}; included in the total)`,
+          fee,
+        ),
       ],
     };
   }
@@ -110,11 +130,22 @@ export class Pricing {
     // stored before that rule must still be quoted (insurance is rounded to a step anyway).
     const declared = this.currencies.money('declaredValue', input.declaredValue, { wholeSteps: false });
     if (declared.currency !== currency) {
-      throw new DomainError(ErrorCode.CURRENCY_MISMATCH, `The declared value is in ${declared.currency}, the request in ${currency}`, { field: 'declaredValue' });
+      throw new DomainError(
+        ErrorCode.CURRENCY_MISMATCH,
+        `The declared value is in ${declared.currency}, the request in ${currency}`,
+        { field: 'declaredValue' },
+      );
     }
-    if (!Number.isFinite(input.weightKg) || input.weightKg <= 0) throw badInput('weightKg', 'The weight must be a positive number of kg');
-    if (!Number.isFinite(input.distanceKm) || input.distanceKm < 0) throw badInput('distanceKm', 'The distance must be a non-negative number of km');
+    if (!Number.isFinite(input.weightKg) || input.weightKg <= 0)
+      throw badInput('weightKg', 'The weight must be a positive number of kg');
+    if (!Number.isFinite(input.distanceKm) || input.distanceKm < 0)
+      throw badInput('distanceKm', 'The distance must be a non-negative number of km');
     if (this.config.multiplierBps[input.urgency] === undefined) throw badInput('urgency', 'Unknown urgency');
-    return { currency, metres: Math.round(input.distanceKm * 1000), grams: Math.round(input.weightKg * 1000), declaredMinor: declared.amountMinor };
+    return {
+      currency,
+      metres: Math.round(input.distanceKm * 1000),
+      grams: Math.round(input.weightKg * 1000),
+      declaredMinor: declared.amountMinor,
+    };
   }
 }

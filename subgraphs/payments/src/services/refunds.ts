@@ -32,11 +32,16 @@ interface Request {
 }
 type Plan = { kind: 'void' } | { kind: 'done'; payment: Payment } | { kind: 'provider' };
 
-const conflict = (message: string, details: Record<string, unknown> = {}) => new DomainError(ErrorCode.CONFLICT, message, details);
+const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError(ErrorCode.CONFLICT, message, details);
 
 /** The answer when nothing was ever charged: the tombstone is recorded, there is nothing to compensate. */
 export const tombstoned = () =>
-  new DomainError(ErrorCode.NOT_FOUND, 'No charge exists for this delivery; it is voided, so a later charge of it will be refused', { tombstone: true });
+  new DomainError(
+    ErrorCode.NOT_FOUND,
+    'No charge exists for this delivery; it is voided, so a later charge of it will be refused',
+    { tombstone: true },
+  );
 
 /**
  * Refunds out of an escrow, never more than it holds, once per request.
@@ -78,22 +83,35 @@ export class Refunds {
     await lockDelivery(tx, request.deliveryId);
     const payment = await tx.payment.findUnique({ where: { deliveryId: request.deliveryId } });
     if (!payment || payment.status === 'FAILED') {
-      await tx.escrowVoid.upsert({ where: { deliveryId: request.deliveryId }, create: { deliveryId: request.deliveryId, reason: request.reason }, update: {} });
+      await tx.escrowVoid.upsert({
+        where: { deliveryId: request.deliveryId },
+        create: { deliveryId: request.deliveryId, reason: request.reason },
+        update: {},
+      });
       return { kind: 'void' };
     }
-    if (payment.status === 'PENDING') throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The charge is still being settled; retry later');
+    if (payment.status === 'PENDING')
+      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The charge is still being settled; retry later');
     if (request.currency && request.currency !== payment.currency) {
-      throw new DomainError(ErrorCode.CURRENCY_MISMATCH, `The payment is in ${payment.currency}, not ${request.currency}`);
+      throw new DomainError(
+        ErrorCode.CURRENCY_MISMATCH,
+        `The payment is in ${payment.currency}, not ${request.currency}`,
+      );
     }
     const earlier = await tx.refund.findUnique({ where: { requestKey: request.requestKey } });
     if (earlier) return replay(earlier, payment);
     if (payment.releasedMinor > 0) throw conflict('The escrow was released to the traveler; nothing is held');
-    const reserved = await tx.refund.aggregate({ where: { paymentId: payment.id, status: 'PENDING' }, _sum: { amountMinor: true } });
+    const reserved = await tx.refund.aggregate({
+      where: { paymentId: payment.id, status: 'PENDING' },
+      _sum: { amountMinor: true },
+    });
     const inFlight = reserved._sum.amountMinor ?? 0;
     const held = payment.amountMinor - payment.refundedMinor - inFlight;
-    const wanted = request.amountMinor === null ? held : wholeSteps(request.amountMinor, request.capAtHeld, payment.currency);
+    const wanted =
+      request.amountMinor === null ? held : wholeSteps(request.amountMinor, request.capAtHeld, payment.currency);
     const amount = request.capAtHeld ? Math.min(wanted, held) : wanted;
-    if (amount > held) throw conflict(`Only ${held} minor units are held; cannot refund ${amount}`, { heldMinor: held });
+    if (amount > held)
+      throw conflict(`Only ${held} minor units are held; cannot refund ${amount}`, { heldMinor: held });
     if (amount === 0) return inFlight > 0 ? { kind: 'provider' } : { kind: 'done', payment };
     await tx.refund.create({
       data: {
@@ -114,7 +132,10 @@ export class Refunds {
     const { payment, failure } = await this.prisma.$transaction(async (tx) => {
       await lockDelivery(tx, deliveryId);
       let current = await tx.payment.findUniqueOrThrow({ where: { deliveryId } });
-      const pending = await tx.refund.findMany({ where: { paymentId: current.id, status: 'PENDING' }, orderBy: { refundedTotalAfter: 'asc' } });
+      const pending = await tx.refund.findMany({
+        where: { paymentId: current.id, status: 'PENDING' },
+        orderBy: { refundedTotalAfter: 'asc' },
+      });
       for (const refund of pending) {
         try {
           const { providerRef } = await this.deps.provider.refund({
@@ -126,7 +147,10 @@ export class Refunds {
             amountMinor: refund.amountMinor,
             currency: current.currency,
           });
-          current = await this.deps.escrow.refund(tx, current, refund.amountMinor, { refundId: refund.id, providerRef });
+          current = await this.deps.escrow.refund(tx, current, refund.amountMinor, {
+            refundId: refund.id,
+            providerRef,
+          });
         } catch (err) {
           if (!(err instanceof DomainError && err.code === ErrorCode.PAYMENT_FAILED)) throw err;
           // Refused for good: the refund fails and its amount is held again.
@@ -166,5 +190,12 @@ function validate(input: RefundInput): Request {
   // Without a key, a request is its delivery, amount and reason: the same three refund once.
   const digest = createHash('sha256').update(reason).digest('hex').slice(0, 16);
   const requestKey = input.requestKey ?? `request:${deliveryId}:${amountMinor ?? 'all'}:${digest}`;
-  return { deliveryId, reason, amountMinor, requestKey, capAtHeld: input.capAtHeld ?? false, currency: input.currency ?? null };
+  return {
+    deliveryId,
+    reason,
+    amountMinor,
+    requestKey,
+    capAtHeld: input.capAtHeld ?? false,
+    currency: input.currency ?? null,
+  };
 }

@@ -1,4 +1,13 @@
-import { badInput, currencyCode, formatMoney, inWholeSteps, isUuid, money, type Money, type MoneyRules } from '@p2p/kit';
+import {
+  badInput,
+  currencyCode,
+  formatMoney,
+  inWholeSteps,
+  isUuid,
+  money,
+  type Money,
+  type MoneyRules,
+} from '@p2p/kit';
 import type { CurrencyRules } from '../currencies/rules.js';
 
 /** The currencies payments works in (PAYMENTS_CURRENCIES), each with its rules and factors. */
@@ -33,8 +42,10 @@ export class Currencies {
   chargeable(field: string, amountMinor: number, currency: string): number {
     const { factors } = this.rulesOf(currency);
     if (!Number.isSafeInteger(amountMinor)) throw badInput(field, 'Give the amount as a whole number of minor units');
-    if (amountMinor < factors.minChargeMinor) throw badInput(field, `The amount must be at least ${formatMoney(factors.minChargeMinor, currency)}`);
-    if (amountMinor > factors.maxChargeMinor) throw badInput(field, `The amount must be at most ${formatMoney(factors.maxChargeMinor, currency)}`);
+    if (amountMinor < factors.minChargeMinor)
+      throw badInput(field, `The amount must be at least ${formatMoney(factors.minChargeMinor, currency)}`);
+    if (amountMinor > factors.maxChargeMinor)
+      throw badInput(field, `The amount must be at most ${formatMoney(factors.maxChargeMinor, currency)}`);
     return inWholeSteps(field, amountMinor, currency);
   }
 }
@@ -58,6 +69,7 @@ const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none'
 /** An ISO 3166-1 alpha-2 country code that names a real region. */
 export function countryCode(raw: string): string {
   const code = raw.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || !regions.of(code)) throw badInput('country', 'Use a two-letter ISO country code such as FR');
+  if (!/^[A-Z]{2}$/.test(code) || !regions.of(code))
+    throw badInput('country', 'Use a two-letter ISO country code such as FR');
   return code;
 }

@@ -47,12 +47,18 @@ export class StripeWebhooks {
     if (await this.prisma.webhookEvent.findUnique({ where: { id: event.id } })) return 'duplicate';
     // What an effect needs from Stripe is read first: no network call holds the transaction open.
     const card = event.type === 'setup_intent.succeeded' ? await this.deps.cardSetups.cardOf(event.data.object) : null;
-    return this.prisma.$transaction(async (tx) => {
-      const fresh = await tx.webhookEvent.createMany({ data: [{ id: event.id, provider: 'stripe', type: event.type }], skipDuplicates: true });
-      if (fresh.count === 0) return 'duplicate';
-      await this.apply(tx, event, card);
-      return 'processed';
-    }, { timeout: 30_000, maxWait: 10_000 });
+    return this.prisma.$transaction(
+      async (tx) => {
+        const fresh = await tx.webhookEvent.createMany({
+          data: [{ id: event.id, provider: 'stripe', type: event.type }],
+          skipDuplicates: true,
+        });
+        if (fresh.count === 0) return 'duplicate';
+        await this.apply(tx, event, card);
+        return 'processed';
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
   }
 
   private async apply(tx: Db, event: Stripe.Event, card: SavedCard | null): Promise<void> {
@@ -88,7 +94,10 @@ export class StripeWebhooks {
     const payment = await this.pendingPaymentOf(tx, intent);
     if (!payment) return;
     const code = intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? 'payment_failed';
-    await tx.payment.update({ where: { id: payment.id }, data: { status: 'FAILED', providerRef: intent.id, failureCode: code } });
+    await tx.payment.update({
+      where: { id: payment.id },
+      data: { status: 'FAILED', providerRef: intent.id, failureCode: code },
+    });
   }
 
   /**
@@ -103,16 +112,25 @@ export class StripeWebhooks {
     await lockDelivery(tx, found.deliveryId);
     let payment = await tx.payment.findUniqueOrThrow({ where: { id: found.id } });
     const refundedAtStripe = fromStripeAmount(payment.currency, charge.amount_refunded);
-    const pending = await tx.refund.findMany({ where: { paymentId: payment.id, status: 'PENDING' }, orderBy: { refundedTotalAfter: 'asc' } });
+    const pending = await tx.refund.findMany({
+      where: { paymentId: payment.id, status: 'PENDING' },
+      orderBy: { refundedTotalAfter: 'asc' },
+    });
     for (const refund of pending) {
       if (payment.refundedMinor + refund.amountMinor > refundedAtStripe) break;
-      payment = await this.deps.escrow.refund(tx, payment, refund.amountMinor, { refundId: refund.id, providerRef: null });
+      payment = await this.deps.escrow.refund(tx, payment, refund.amountMinor, {
+        refundId: refund.id,
+        providerRef: null,
+      });
     }
     const unknown = refundedAtStripe - payment.refundedMinor;
     if (unknown <= 0 || pending.length > 0) return;
     const held = payment.amountMinor - payment.refundedMinor - payment.releasedMinor;
     if (unknown > held) {
-      this.deps.log.error({ paymentId: payment.id, unknown, held }, 'Stripe refunded more than the escrow holds; needs a person');
+      this.deps.log.error(
+        { paymentId: payment.id, unknown, held },
+        'Stripe refunded more than the escrow holds; needs a person',
+      );
       return;
     }
     await this.deps.escrow.refund(tx, payment, unknown, { refundId: null, providerRef: null });

@@ -12,6 +12,15 @@ export const Query: QueryResolvers = {
     const trip = await loadTrip(ctx, id);
     if (!trip) return null;
     const { travelerId, status, departureAt, arrivalAt, currency, acceptedCategories } = trip;
-    return { id, travelerId, status, departureAt, arrivalAt, currency, acceptedCategories, remaining: remainingOf(trip) };
+    return {
+      id,
+      travelerId,
+      status,
+      departureAt,
+      arrivalAt,
+      currency,
+      acceptedCategories,
+      remaining: remainingOf(trip),
+    };
   },
 };

@@ -18,8 +18,10 @@ export const destinationOf = (r: Shaped) => ({
   point: { lat: r.destinationLat, lng: r.destinationLng },
 });
 
-export const capacityOf = (r: Shaped) => toCapacity({ weightG: r.capacityWeightG, volumeMl: r.capacityVolumeMl, items: r.capacityItems });
+export const capacityOf = (r: Shaped) =>
+  toCapacity({ weightG: r.capacityWeightG, volumeMl: r.capacityVolumeMl, items: r.capacityItems });
 
-export const remainingOf = (r: TripRow) => toCapacity({ weightG: r.remainingWeightG, volumeMl: r.remainingVolumeMl, items: r.remainingItems });
+export const remainingOf = (r: TripRow) =>
+  toCapacity({ weightG: r.remainingWeightG, volumeMl: r.remainingVolumeMl, items: r.remainingItems });
 
 export const moneyOf = (amountMinor: number, currency: string) => ({ amountMinor, currency });

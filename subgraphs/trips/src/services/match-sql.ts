@@ -86,7 +86,12 @@ function components(c: MatchCriteria, radiusKm: number): Prisma.Sql {
  * for every request). Exported so the benchmark runs exactly this SQL; `source` lets it compare
  * other ways of finding the trips on a route.
  */
-export function matchQuery(t: TripTables, c: MatchCriteria, o: MatchQueryOptions, source: RouteSource = tripsOnRoute): Prisma.Sql {
+export function matchQuery(
+  t: TripTables,
+  c: MatchCriteria,
+  o: MatchQueryOptions,
+  source: RouteSource = tripsOnRoute,
+): Prisma.Sql {
   const w = MATCH_WEIGHTS;
   return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH candidate AS (${candidates(t, c, o.radiusKm, source)}),

@@ -72,9 +72,12 @@ export class Matching {
    * (`viewerId`); other services pass null.
    */
   async find(criteria: MatchCriteria, first: number, viewerId: string | null): Promise<TripMatchResult[]> {
-    if (viewerId !== null && viewerId !== criteria.customerId) throw forbidden("Only the request's customer can see its matching trips");
+    if (viewerId !== null && viewerId !== criteria.customerId)
+      throw forbidden("Only the request's customer can see its matching trips");
     const size = pageSizeOf(first, this.options.maxResults);
-    const rows = await this.reader.rows<MatchRow>(matchQuery(this.tables, criteria, { radiusKm: this.options.radiusKm, first: size }));
+    const rows = await this.reader.rows<MatchRow>(
+      matchQuery(this.tables, criteria, { radiusKm: this.options.radiusKm, first: size }),
+    );
     return rows.map(({ detour, timing, capacity, rating, price, score, detourKm, priceMinor, ...trip }) => ({
       trip,
       score,

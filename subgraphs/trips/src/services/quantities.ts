@@ -29,7 +29,8 @@ export interface CapacityLike {
 }
 
 function checkRange(field: string, value: number, min: number, max: number, what: string): void {
-  if (!Number.isFinite(value) || value < min || value > max) throw badInput(field, `${what} must be between ${min} and ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw badInput(field, `${what} must be between ${min} and ${max}`);
 }
 
 /** A trip's capacity: every dimension positive (a trip with no room is no offer), nearest gram. */
@@ -37,14 +38,21 @@ export function capacityOf(field: string, input: CapacityLike): Quantities {
   checkRange(`${field}.weightKg`, input.weightKg, 0, LIMITS.maxWeightKg, 'Weight (kg)');
   checkRange(`${field}.volumeL`, input.volumeL, 0, LIMITS.maxVolumeL, 'Volume (L)');
   checkRange(`${field}.items`, input.items, 1, LIMITS.maxItems, 'Items');
-  const q = { weightG: thousandths(input.weightKg, 'nearest'), volumeMl: thousandths(input.volumeL, 'nearest'), items: input.items };
+  const q = {
+    weightG: thousandths(input.weightKg, 'nearest'),
+    volumeMl: thousandths(input.volumeL, 'nearest'),
+    items: input.items,
+  };
   if (q.weightG <= 0) throw badInput(`${field}.weightKg`, 'Weight (kg) must be more than 0');
   if (q.volumeMl <= 0) throw badInput(`${field}.volumeL`, 'Volume (L) must be more than 0');
   return q;
 }
 
 /** What a parcel needs: rounded up, so a reservation never takes less than asked. */
-export function demandOf(input: CapacityLike, fields = { weightKg: 'weightKg', volumeL: 'volumeL', items: 'items' }): Quantities {
+export function demandOf(
+  input: CapacityLike,
+  fields = { weightKg: 'weightKg', volumeL: 'volumeL', items: 'items' },
+): Quantities {
   checkRange(fields.weightKg, input.weightKg, 0, LIMITS.maxWeightKg, 'Weight (kg)');
   checkRange(fields.volumeL, input.volumeL, 0, LIMITS.maxVolumeL, 'Volume (L)');
   checkRange(fields.items, input.items, 1, LIMITS.maxItems, 'Items');
@@ -52,7 +60,11 @@ export function demandOf(input: CapacityLike, fields = { weightKg: 'weightKg', v
   return { weightG: thousandths(input.weightKg, 'up'), volumeMl: thousandths(input.volumeL, 'up'), items: input.items };
 }
 
-export const toCapacity = (q: Quantities): CapacityLike => ({ weightKg: q.weightG / 1000, volumeL: q.volumeMl / 1000, items: q.items });
+export const toCapacity = (q: Quantities): CapacityLike => ({
+  weightKg: q.weightG / 1000,
+  volumeL: q.volumeMl / 1000,
+  items: q.items,
+});
 
 /**
  * The price of a parcel: base + pricePerKg × weight, weight taken to the gram (rounded up), the

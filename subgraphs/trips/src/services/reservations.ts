@@ -43,7 +43,8 @@ export class Reservations {
   async reserve(input: ReserveInput): Promise<ReservationResult> {
     const demand = demandOf(input);
     const category = parcelCategory('category', input.category);
-    if (!input.reservationId.trim() || input.reservationId.length > 100) throw badInput('reservationId', 'Give a reservation id of at most 100 characters');
+    if (!input.reservationId.trim() || input.reservationId.length > 100)
+      throw badInput('reservationId', 'Give a reservation id of at most 100 characters');
     if (!isUuid(input.tripId)) throw notFound('Trip');
     let taken: TakenRow | undefined;
     try {
@@ -54,11 +55,21 @@ export class Reservations {
       if (!twin) throw err;
       return this.replay(twin, input.tripId, demand);
     }
-    if (taken) return { id: input.reservationId, tripId: input.tripId, travelerId: taken.travelerId, remaining: toCapacity(taken) };
+    if (taken)
+      return {
+        id: input.reservationId,
+        tripId: input.tripId,
+        travelerId: taken.travelerId,
+        remaining: toCapacity(taken),
+      };
     const existing = await this.prisma.capacityReservation.findUnique({ where: { id: input.reservationId } });
     if (existing) return this.replay(existing, input.tripId, demand);
     if (await this.isVoided(input.reservationId)) {
-      throw new DomainError(ErrorCode.CONFLICT, 'This reservation was released before it was made; reserve with a new reservationId', { field: 'reservationId' });
+      throw new DomainError(
+        ErrorCode.CONFLICT,
+        'This reservation was released before it was made; reserve with a new reservationId',
+        { field: 'reservationId' },
+      );
     }
     throw await this.refusal(input, category);
   }
@@ -102,10 +113,14 @@ export class Reservations {
   /** The same reservationId again: the same answer, without taking capacity twice. */
   private async replay(existing: CapacityReservation, tripId: string, demand: Quantities): Promise<ReservationResult> {
     if (!sameDemand(existing, tripId, demand)) {
-      throw new DomainError(ErrorCode.CONFLICT, 'This reservationId was already used for a different reservation', { field: 'reservationId' });
+      throw new DomainError(ErrorCode.CONFLICT, 'This reservationId was already used for a different reservation', {
+        field: 'reservationId',
+      });
     }
     if (existing.releasedAt) {
-      throw new DomainError(ErrorCode.CONFLICT, 'This reservation was released; reserve with a new reservationId', { field: 'reservationId' });
+      throw new DomainError(ErrorCode.CONFLICT, 'This reservation was released; reserve with a new reservationId', {
+        field: 'reservationId',
+      });
     }
     const trip = await this.prisma.trip.findUniqueOrThrow({ where: { id: tripId } });
     return { id: existing.id, tripId, travelerId: trip.travelerId, remaining: remainingOf(trip) };
@@ -116,15 +131,26 @@ export class Reservations {
     const trip = await this.prisma.trip.findUnique({ where: { id: input.tripId } });
     if (!trip) return notFound('Trip');
     if (trip.status !== 'UPCOMING' || trip.departureAt.getTime() <= Date.now()) {
-      return new DomainError(ErrorCode.CONFLICT, 'This trip can no longer be booked', { status: trip.status, departureAt: trip.departureAt.toISOString() });
+      return new DomainError(ErrorCode.CONFLICT, 'This trip can no longer be booked', {
+        status: trip.status,
+        departureAt: trip.departureAt.toISOString(),
+      });
     }
     if (trip.arrivalAt.getTime() > input.deliverBy.getTime()) {
-      return new DomainError(ErrorCode.CONFLICT, 'This trip arrives after the delivery deadline', { arrivalAt: trip.arrivalAt.toISOString() });
+      return new DomainError(ErrorCode.CONFLICT, 'This trip arrives after the delivery deadline', {
+        arrivalAt: trip.arrivalAt.toISOString(),
+      });
     }
     if (!trip.acceptedCategories.includes(category)) {
-      return new DomainError(ErrorCode.BAD_USER_INPUT, 'This trip does not carry that category', { field: 'category', reason: 'NOT_ACCEPTED_BY_TRIP', category });
+      return new DomainError(ErrorCode.BAD_USER_INPUT, 'This trip does not carry that category', {
+        field: 'category',
+        reason: 'NOT_ACCEPTED_BY_TRIP',
+        category,
+      });
     }
-    return new DomainError(ErrorCode.CAPACITY_EXCEEDED, 'The parcel does not fit in what is left of this trip', { remaining: remainingOf(trip) });
+    return new DomainError(ErrorCode.CAPACITY_EXCEEDED, 'The parcel does not fit in what is left of this trip', {
+      remaining: remainingOf(trip),
+    });
   }
 
   /**
@@ -151,7 +177,9 @@ export class Reservations {
     if (credited.length > 0) return true;
     const state = await this.prisma.$transaction(async (tx) => {
       await lockReservationId(tx, reservationId);
-      const [known] = await tx.$queryRaw<{ released: boolean }[]>`SELECT released_at IS NOT NULL AS released FROM ${reservation} WHERE id = ${reservationId}`;
+      const [known] = await tx.$queryRaw<
+        { released: boolean }[]
+      >`SELECT released_at IS NOT NULL AS released FROM ${reservation} WHERE id = ${reservationId}`;
       if (known) return known.released ? 'released' : 'live';
       await tx.$queryRaw`INSERT INTO ${this.tables.voided} (id) VALUES (${reservationId}) ON CONFLICT DO NOTHING RETURNING id`;
       return 'voided';
@@ -162,7 +190,10 @@ export class Reservations {
   }
 
   private async isVoided(reservationId: string): Promise<boolean> {
-    return (await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM ${this.tables.voided} WHERE id = ${reservationId}`).length > 0;
+    return (
+      (await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM ${this.tables.voided} WHERE id = ${reservationId}`).length >
+      0
+    );
   }
 }
 

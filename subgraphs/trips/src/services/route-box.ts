@@ -8,7 +8,10 @@ import { Prisma } from '../generated/prisma/client.js';
  * on the sphere PostGIS uses with `use_spheroid => false`.
  */
 const EARTH_RADIUS_KM = 6371.0088;
-/** The key's time axis is in hours (`epoch_hours`); the unit does not shape the tree: the cube GiST splits by volume. */
+/**
+ * The key's time axis is in hours (`epoch_hours`); the unit does not shape the tree: the cube
+ * GiST splits by volume.
+ */
 export const HOUR_MS = 3_600_000;
 /** Floating-point slack, so rounding never drops a trip right on the circle. */
 const MARGIN = 1.001;
@@ -47,7 +50,13 @@ export interface RouteEnd {
 }
 
 /** Where matching and search read trips on a route from: a subquery standing for the trip table. */
-export type RouteSource = (trip: Prisma.Sql, origin: RouteEnd, destination: RouteEnd, from: Date, until: Date) => Prisma.Sql;
+export type RouteSource = (
+  trip: Prisma.Sql,
+  origin: RouteEnd,
+  destination: RouteEnd,
+  from: Date,
+  until: Date,
+) => Prisma.Sql;
 
 /**
  * Upcoming trips whose route key lies in the 5-D box: a subquery to select from in place of the
@@ -60,7 +69,13 @@ export const tripsOnRoute: RouteSource = (trip, origin, destination, from, until
   Prisma.sql`(SELECT * FROM ${trip} b WHERE ${routeWithin('b', origin, destination, from, until)} AND b.status = 'UPCOMING' OFFSET 0)`;
 
 /** `t.route_key <@ <5-D box>`: the condition the route GiST index answers. */
-export function routeWithin(alias: string, origin: RouteEnd, destination: RouteEnd, from: Date, until: Date): Prisma.Sql {
+export function routeWithin(
+  alias: string,
+  origin: RouteEnd,
+  destination: RouteEnd,
+  from: Date,
+  until: Date,
+): Prisma.Sql {
   const o = degreeBox(origin.center, origin.radiusKm);
   const d = degreeBox(destination.center, destination.radiusKm);
   const t0 = from.getTime() / HOUR_MS;

@@ -1,4 +1,14 @@
-import { PREPARED, badInput, type RowReader, decodeCursor, geoPoint as checkedPoint, pageOf, pageSizeOf, parcelCategory, type Page } from '@p2p/kit';
+import {
+  PREPARED,
+  badInput,
+  type RowReader,
+  decodeCursor,
+  geoPoint as checkedPoint,
+  pageOf,
+  pageSizeOf,
+  parcelCategory,
+  type Page,
+} from '@p2p/kit';
 import { Prisma, type Trip } from '../generated/prisma/client.js';
 import { demandOf } from './quantities.js';
 import { geoPoint, toMetres, tripSelect, type TripTables } from './sql.js';
@@ -55,7 +65,13 @@ export class TripSearch {
     const after = input.departAfter && input.departAfter.getTime() > Date.now() ? input.departAfter : new Date();
     const originKm = this.radius('originRadiusKm', input.originRadiusKm);
     const destinationKm = this.radius('destinationRadiusKm', input.destinationRadiusKm);
-    const route = tripsOnRoute(this.tables.trip, { center: o, radiusKm: originKm }, { center: d, radiusKm: destinationKm }, after, input.departBefore ?? new Date(Date.now() + SEARCH_HORIZON_MS));
+    const route = tripsOnRoute(
+      this.tables.trip,
+      { center: o, radiusKm: originKm },
+      { center: d, radiusKm: destinationKm },
+      after,
+      input.departBefore ?? new Date(Date.now() + SEARCH_HORIZON_MS),
+    );
     const where = [
       Prisma.sql`ST_DWithin(t.origin, ${geoPoint(o.lat, o.lng)}, ${toMetres(originKm)}::float8, false)`,
       Prisma.sql`ST_DWithin(t.destination, ${geoPoint(d.lat, d.lng)}, ${toMetres(destinationKm)}::float8, false)`,
@@ -63,7 +79,8 @@ export class TripSearch {
       Prisma.sql`t.remaining_weight_g >= ${demand.weightG}::int AND t.remaining_volume_ml >= ${demand.volumeMl}::int AND t.remaining_items >= ${demand.items}::int`,
     ];
     if (input.departBefore) where.push(Prisma.sql`t.departure_at <= ${input.departBefore}::timestamptz`);
-    if (input.category) where.push(Prisma.sql`t.accepted_categories @> ARRAY[${parcelCategory('category', input.category)}]::text[]`);
+    if (input.category)
+      where.push(Prisma.sql`t.accepted_categories @> ARRAY[${parcelCategory('category', input.category)}]::text[]`);
     const cursor = decodeCursor(input.after);
     if (cursor) where.push(Prisma.sql`(t.departure_at, t.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
     return { route, where };

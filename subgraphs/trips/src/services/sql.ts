@@ -14,7 +14,12 @@ export interface TripTables {
 
 export function tripTables(schema: string): TripTables {
   const table = (name: string) => Prisma.raw(`${ident(schema)}.${ident(name)}`);
-  return { trip: table('trip'), reservation: table('capacity_reservation'), voided: table('voided_reservation'), rating: table('traveler_rating') };
+  return {
+    trip: table('trip'),
+    reservation: table('capacity_reservation'),
+    voided: table('voided_reservation'),
+    rating: table('traveler_rating'),
+  };
 }
 
 const columns: Record<keyof Trip, string> = {
@@ -60,7 +65,9 @@ const columns: Record<keyof Trip, string> = {
  */
 export function tripSelect(alias: string): Prisma.Sql {
   const list = Object.entries(columns).map(([field, column]) =>
-    column === 'id' || column === 'traveler_id' ? `${alias}.${column}::text AS "${field}"` : `${alias}.${column} AS "${field}"`,
+    column === 'id' || column === 'traveler_id'
+      ? `${alias}.${column}::text AS "${field}"`
+      : `${alias}.${column} AS "${field}"`,
   );
   return Prisma.raw(list.join(', '));
 }

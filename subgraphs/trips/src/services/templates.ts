@@ -13,11 +13,23 @@ const MAX_NAME = 80;
 
 /** A stored template read back as input, so a trip made from it is validated like any other. */
 function shapeInputOf(t: TripTemplate): TripShapeInput {
-  const placeOf = (address: string, city: string | null, country: string, lat: number, lng: number) => ({ address, city, country, lat, lng });
+  const placeOf = (address: string, city: string | null, country: string, lat: number, lng: number) => ({
+    address,
+    city,
+    country,
+    lat,
+    lng,
+  });
   return {
     mode: t.mode,
     origin: placeOf(t.originAddress, t.originCity, t.originCountry, t.originLat, t.originLng),
-    destination: placeOf(t.destinationAddress, t.destinationCity, t.destinationCountry, t.destinationLat, t.destinationLng),
+    destination: placeOf(
+      t.destinationAddress,
+      t.destinationCity,
+      t.destinationCountry,
+      t.destinationLat,
+      t.destinationLng,
+    ),
     capacity: toCapacity({ weightG: t.capacityWeightG, volumeMl: t.capacityVolumeMl, items: t.capacityItems }),
     acceptedCategories: t.acceptedCategories,
     basePrice: { amountMinor: t.basePriceMinor, currency: t.currency },
@@ -41,7 +53,8 @@ export class Templates {
   /** Saving under an existing name replaces that template. */
   async save(travelerId: string, input: SaveTemplateInput): Promise<TripTemplate> {
     const name = input.name.trim().replace(/\s+/g, ' ');
-    if (name.length === 0 || name.length > MAX_NAME) throw badInput('name', `Give a name of 1 to ${MAX_NAME} characters`);
+    if (name.length === 0 || name.length > MAX_NAME)
+      throw badInput('name', `Give a name of 1 to ${MAX_NAME} characters`);
     const columns = shapeColumns(tripShapeOf(input));
     return this.prisma.$transaction(async (tx) => {
       const existing = await tx.tripTemplate.findUnique({ where: { travelerId_name: { travelerId, name } } });

@@ -14,7 +14,8 @@ export interface TripChanges {
   notes?: string | null;
 }
 
-const conflict = (message: string, details: Record<string, unknown> = {}) => new DomainError(ErrorCode.CONFLICT, message, details);
+const conflict = (message: string, details: Record<string, unknown> = {}) =>
+  new DomainError(ErrorCode.CONFLICT, message, details);
 
 /** What accepted deliveries hold now: capacity less remaining, per dimension. */
 export const reservedOf = (t: Trip): Quantities => ({
@@ -57,12 +58,16 @@ export function reviseTrip(trip: Trip, changes: TripChanges): Prisma.TripUpdateI
   const data: Prisma.TripUpdateInput = {};
   if (changes.departureAt || changes.arrivalAt) Object.assign(data, revisedSchedule(trip, changes));
   if (changes.capacity) Object.assign(data, revisedCapacity(trip, changes.capacity));
-  if (changes.acceptedCategories) data.acceptedCategories = categoriesOf('acceptedCategories', changes.acceptedCategories);
+  if (changes.acceptedCategories)
+    data.acceptedCategories = categoriesOf('acceptedCategories', changes.acceptedCategories);
   if (changes.basePrice || changes.pricePerKg) {
     // One amount alone must be in the trip's currency; both together may switch it.
     const current = (amountMinor: number): Money => ({ amountMinor, currency: trip.currency });
     const base = changes.basePrice ?? current(trip.basePriceMinor);
-    Object.assign(data, pricingOf(base, changes.pricePerKg ?? current(trip.pricePerKgMinor), { storedBase: !changes.basePrice }));
+    Object.assign(
+      data,
+      pricingOf(base, changes.pricePerKg ?? current(trip.pricePerKgMinor), { storedBase: !changes.basePrice }),
+    );
   }
   if (changes.notes !== undefined) data.notes = notesOf(changes.notes);
   return data;

@@ -64,7 +64,9 @@ export function pricingOf(basePrice: Money, pricePerKg: Money, { storedBase = fa
   const base = money('basePrice', basePrice, { max: MAX_PRICE_MINOR, wholeSteps: !storedBase });
   const perKg = money('pricePerKg', pricePerKg, { max: MAX_PRICE_MINOR, wholeSteps: false });
   if (base.currency !== perKg.currency) {
-    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, 'Base price and price per kg must use the same currency', { field: 'pricePerKg.currency' });
+    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, 'Base price and price per kg must use the same currency', {
+      field: 'pricePerKg.currency',
+    });
   }
   return { currency: base.currency, basePriceMinor: base.amountMinor, pricePerKgMinor: perKg.amountMinor };
 }
@@ -78,18 +80,26 @@ export function notesOf(raw: string | null | undefined): string | null {
 export function routeOf(origin: PlaceInput, destination: PlaceInput): { origin: Place; destination: Place } {
   const from = place('origin', origin);
   const to = place('destination', destination);
-  if (distanceKm(from.point, to.point) < MIN_ROUTE_KM) throw badInput('destination', `The destination must be at least ${MIN_ROUTE_KM} km from the origin`);
+  if (distanceKm(from.point, to.point) < MIN_ROUTE_KM)
+    throw badInput('destination', `The destination must be at least ${MIN_ROUTE_KM} km from the origin`);
   return { origin: from, destination: to };
 }
 
 /** Departure in the future (within a year), arrival after it, the journey at most a month. */
-export function scheduleOf(departureAt: Date, arrivalAt: Date, now = new Date()): { departureAt: Date; arrivalAt: Date } {
+export function scheduleOf(
+  departureAt: Date,
+  arrivalAt: Date,
+  now = new Date(),
+): { departureAt: Date; arrivalAt: Date } {
   if (Number.isNaN(departureAt.getTime())) throw badInput('departureAt', 'Give a valid date');
   if (Number.isNaN(arrivalAt.getTime())) throw badInput('arrivalAt', 'Give a valid date');
   if (departureAt.getTime() <= now.getTime()) throw badInput('departureAt', 'The departure must be in the future');
-  if (departureAt.getTime() > now.getTime() + MAX_DAYS_AHEAD * DAY_MS) throw badInput('departureAt', `Publish trips at most ${MAX_DAYS_AHEAD} days ahead`);
-  if (arrivalAt.getTime() <= departureAt.getTime()) throw badInput('arrivalAt', 'The arrival must come after the departure');
-  if (arrivalAt.getTime() - departureAt.getTime() > MAX_TRIP_DAYS * DAY_MS) throw badInput('arrivalAt', `A trip lasts at most ${MAX_TRIP_DAYS} days`);
+  if (departureAt.getTime() > now.getTime() + MAX_DAYS_AHEAD * DAY_MS)
+    throw badInput('departureAt', `Publish trips at most ${MAX_DAYS_AHEAD} days ahead`);
+  if (arrivalAt.getTime() <= departureAt.getTime())
+    throw badInput('arrivalAt', 'The arrival must come after the departure');
+  if (arrivalAt.getTime() - departureAt.getTime() > MAX_TRIP_DAYS * DAY_MS)
+    throw badInput('arrivalAt', `A trip lasts at most ${MAX_TRIP_DAYS} days`);
   return { departureAt, arrivalAt };
 }
 

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, decodeCursor, forbidden, isUuid, notFound, pageOf, pageSizeOf, type Outbox, type Page } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  decodeCursor,
+  forbidden,
+  isUuid,
+  notFound,
+  pageOf,
+  pageSizeOf,
+  type Outbox,
+  type Page,
+} from '@p2p/kit';
 import type { Prisma, PrismaClient, Trip, TripStatus } from '../generated/prisma/client.js';
 import { scheduleOf, shapeColumns, tripShapeOf, type TripShape, type TripShapeInput } from './trip-input.js';
 import { reviseTrip, type TripChanges } from './trip-changes.js';
@@ -67,7 +78,11 @@ export class Trips {
     if (after) {
       where.OR = [{ departureAt: { lt: after.at } }, { departureAt: after.at, id: { lt: after.id } }];
     }
-    const rows = await this.prisma.trip.findMany({ where, orderBy: [{ departureAt: 'desc' }, { id: 'desc' }], take: first + 1 });
+    const rows = await this.prisma.trip.findMany({
+      where,
+      orderBy: [{ departureAt: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+    });
     return pageOf(rows, first, (t) => t.departureAt);
   }
 
@@ -97,7 +112,12 @@ export class Trips {
   cancel(travelerId: string, id: string, reason: string | null): Promise<Trip> {
     const cancelReason = reason?.trim().slice(0, 500) || null;
     return this.transition(travelerId, id, 'cancel', { cancelledAt: new Date(), cancelReason }, (tx, trip) =>
-      this.outbox.write(tx, 'trip.cancelled', { tripId: trip.id, travelerId: trip.travelerId, reason: cancelReason }, trip.id),
+      this.outbox.write(
+        tx,
+        'trip.cancelled',
+        { tripId: trip.id, travelerId: trip.travelerId, reason: cancelReason },
+        trip.id,
+      ),
     );
   }
 
@@ -112,7 +132,10 @@ export class Trips {
     const { from, to } = transitions[name];
     if (!isUuid(id)) throw notFound('Trip');
     return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.trip.updateMany({ where: { id, travelerId, status: from }, data: { ...data, status: to } });
+      const { count } = await tx.trip.updateMany({
+        where: { id, travelerId, status: from },
+        data: { ...data, status: to },
+      });
       if (count === 0) throw await this.refusal(tx, travelerId, id, to);
       const trip = await tx.trip.findUniqueOrThrow({ where: { id } });
       await publish?.(tx, trip);
@@ -120,10 +143,19 @@ export class Trips {
     });
   }
 
-  private async refusal(tx: Prisma.TransactionClient, travelerId: string, id: string, to: TripStatus): Promise<DomainError> {
+  private async refusal(
+    tx: Prisma.TransactionClient,
+    travelerId: string,
+    id: string,
+    to: TripStatus,
+  ): Promise<DomainError> {
     const trip = await tx.trip.findUnique({ where: { id }, select: { travelerId: true, status: true } });
     if (!trip) return notFound('Trip');
     if (trip.travelerId !== travelerId) return forbidden("Only the trip's traveler can change it");
-    return new DomainError(ErrorCode.INVALID_TRANSITION, `A ${trip.status.toLowerCase()} trip cannot become ${to.toLowerCase()}`, { from: trip.status, to });
+    return new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `A ${trip.status.toLowerCase()} trip cannot become ${to.toLowerCase()}`,
+      { from: trip.status, to },
+    );
   }
 }

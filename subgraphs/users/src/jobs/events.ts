@@ -9,7 +9,13 @@ export function eventHandlers(services: UsersServices): EventHandlers<Tx> {
   return {
     'user.registered': async (tx, event) => {
       await services.profiles.create(
-        { id: event.userId, firstName: event.firstName, lastName: event.lastName, language: event.language, timezone: event.timezone },
+        {
+          id: event.userId,
+          firstName: event.firstName,
+          lastName: event.lastName,
+          language: event.language,
+          timezone: event.timezone,
+        },
         tx,
       );
       await services.statistics.createZero(event.userId, tx);
@@ -19,13 +25,18 @@ export function eventHandlers(services: UsersServices): EventHandlers<Tx> {
       await services.statistics.increment(tx, event.travelerId, { deliveriesAsTraveler: 1 });
     },
     'delivery.delivered': async (tx, event) => {
-      for (const userId of [event.customerId, event.travelerId]) await services.statistics.increment(tx, userId, { completedDeliveries: 1 });
+      for (const userId of [event.customerId, event.travelerId])
+        await services.statistics.increment(tx, userId, { completedDeliveries: 1 });
     },
     'delivery.cancelled': async (tx, event) => {
-      for (const userId of [event.customerId, event.travelerId]) await services.statistics.increment(tx, userId, { cancelledDeliveries: 1 });
+      for (const userId of [event.customerId, event.travelerId])
+        await services.statistics.increment(tx, userId, { cancelledDeliveries: 1 });
     },
     'auth.email_verified': async (tx, event) => {
-      await tx.user.updateMany({ where: { id: event.userId, verificationLevel: 'NONE' }, data: { verificationLevel: 'EMAIL' } });
+      await tx.user.updateMany({
+        where: { id: event.userId, verificationLevel: 'NONE' },
+        data: { verificationLevel: 'EMAIL' },
+      });
     },
   };
 }

@@ -2,7 +2,8 @@ import type { UserResolvers } from '../generated/graphql.js';
 import { isSelfOrSupport, type UsersContext } from '../context.js';
 import { zeroStatistics } from '../services/statistics.js';
 
-export const loadUser = (ctx: UsersContext, id: string) => ctx.loaders.load('User', id, (ids) => ctx.users.profiles.byIds(ids));
+export const loadUser = (ctx: UsersContext, id: string) =>
+  ctx.loaders.load('User', id, (ids) => ctx.users.profiles.byIds(ids));
 
 export const User: UserResolvers = {
   __resolveReference: (ref, ctx) => loadUser(ctx, ref.id),
@@ -16,7 +17,9 @@ export const User: UserResolvers = {
   },
   addresses: (u, _, ctx) => (ctx.viewer?.id === u.id ? ctx.users.addresses.list(u.id) : null),
   preferences: (u, _, ctx) =>
-    ctx.viewer?.id === u.id ? ctx.loaders.load('Preferences', u.id, (ids) => ctx.users.preferences.byUserIds(ids)) : null,
+    ctx.viewer?.id === u.id
+      ? ctx.loaders.load('Preferences', u.id, (ids) => ctx.users.preferences.byUserIds(ids))
+      : null,
   async blockedUsers(u, _, ctx) {
     if (ctx.viewer?.id !== u.id) return null;
     const users = await Promise.all((await ctx.users.blocks.blockedBy(u.id)).map((id) => loadUser(ctx, id)));

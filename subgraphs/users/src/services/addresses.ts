@@ -20,7 +20,9 @@ function clean(input: AddressInput) {
   const latitude = coordinate('latitude', input.latitude);
   const longitude = coordinate('longitude', input.longitude);
   if ((latitude === null) !== (longitude === null)) {
-    throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Give both latitude and longitude, or neither', { field: 'latitude' });
+    throw new DomainError(ErrorCode.BAD_USER_INPUT, 'Give both latitude and longitude, or neither', {
+      field: 'latitude',
+    });
   }
   return {
     label: requiredText('label', input.label, 40),
@@ -50,7 +52,8 @@ export class Addresses {
     const data = clean(input);
     return this.prisma.$transaction(async (tx) => {
       const count = await tx.address.count({ where: { userId } });
-      if (count >= this.maxPerUser) throw new DomainError(ErrorCode.CONFLICT, `You can keep at most ${this.maxPerUser} addresses`);
+      if (count >= this.maxPerUser)
+        throw new DomainError(ErrorCode.CONFLICT, `You can keep at most ${this.maxPerUser} addresses`);
       const isDefault = count === 0 || Boolean(input.isDefault);
       if (isDefault) await tx.address.updateMany({ where: { userId }, data: { isDefault: false } });
       return tx.address.create({ data: { ...data, id: randomUUID(), userId, isDefault } });
@@ -63,7 +66,10 @@ export class Addresses {
       const existing = await tx.address.findUnique({ where: { id } });
       if (!existing || existing.userId !== userId) throw notFound('Address');
       if (input.isDefault) await tx.address.updateMany({ where: { userId }, data: { isDefault: false } });
-      return tx.address.update({ where: { id }, data: { ...data, isDefault: input.isDefault ? true : existing.isDefault } });
+      return tx.address.update({
+        where: { id },
+        data: { ...data, isDefault: input.isDefault ? true : existing.isDefault },
+      });
     });
   }
 

@@ -58,7 +58,10 @@ export class Profiles {
     const data: Partial<User> = {};
     if (changes.firstName !== undefined) data.firstName = requiredText('firstName', changes.firstName, 100);
     if (changes.lastName !== undefined) data.lastName = requiredText('lastName', changes.lastName, 100);
-    if (changes.displayName !== undefined) data.displayName = text('displayName', changes.displayName, 60) ?? defaultDisplayName(data.firstName ?? current.firstName, data.lastName ?? current.lastName);
+    if (changes.displayName !== undefined)
+      data.displayName =
+        text('displayName', changes.displayName, 60) ??
+        defaultDisplayName(data.firstName ?? current.firstName, data.lastName ?? current.lastName);
     if (changes.avatarUrl !== undefined) data.avatarUrl = httpsUrl('avatarUrl', changes.avatarUrl);
     if (changes.bio !== undefined) data.bio = text('bio', changes.bio, 1000);
     if (changes.phone !== undefined) data.phone = phone(changes.phone);

@@ -11,7 +11,13 @@ export class Statistics {
   }
 
   /** Adds to counters; the caller's transaction also records the event as processed, so it counts once. */
-  async increment(db: Db, userId: string, by: Partial<Record<'deliveriesAsCustomer' | 'deliveriesAsTraveler' | 'completedDeliveries' | 'cancelledDeliveries', number>>): Promise<void> {
+  async increment(
+    db: Db,
+    userId: string,
+    by: Partial<
+      Record<'deliveriesAsCustomer' | 'deliveriesAsTraveler' | 'completedDeliveries' | 'cancelledDeliveries', number>
+    >,
+  ): Promise<void> {
     const data = Object.fromEntries(Object.entries(by).map(([k, v]) => [k, { increment: v }]));
     await db.statistics.upsert({ where: { userId }, create: { userId, ...by }, update: data });
   }

@@ -11,7 +11,8 @@ export function text(field: string, raw: string | null | undefined, max: number,
   return value.length === 0 ? null : value;
 }
 
-export const requiredText = (field: string, raw: string | null | undefined, max: number): string => text(field, raw, max, true)!;
+export const requiredText = (field: string, raw: string | null | undefined, max: number): string =>
+  text(field, raw, max, true)!;
 
 export function httpsUrl(field: string, raw: string | null | undefined): string | null {
   const value = text(field, raw, 2048);
@@ -26,7 +27,8 @@ export function httpsUrl(field: string, raw: string | null | undefined): string 
 
 export function phone(raw: string | null | undefined): string | null {
   const value = text('phone', raw, 20);
-  if (value !== null && !/^\+[1-9]\d{6,14}$/.test(value.replace(/[\s-]/g, ''))) throw badInput('phone', 'Use international format, e.g. +33612345678');
+  if (value !== null && !/^\+[1-9]\d{6,14}$/.test(value.replace(/[\s-]/g, '')))
+    throw badInput('phone', 'Use international format, e.g. +33612345678');
   return value?.replace(/[\s-]/g, '') ?? null;
 }
 
@@ -39,18 +41,21 @@ export function country(raw: string): string {
 export function coordinate(field: 'latitude' | 'longitude', raw: number | null | undefined): number | null {
   if (raw === null || raw === undefined) return null;
   const limit = field === 'latitude' ? 90 : 180;
-  if (!Number.isFinite(raw) || Math.abs(raw) > limit) throw badInput(field, `${field} must be between -${limit} and ${limit}`);
+  if (!Number.isFinite(raw) || Math.abs(raw) > limit)
+    throw badInput(field, `${field} must be between -${limit} and ${limit}`);
   return raw;
 }
 
 export function currency(raw: string): string {
   const value = raw.trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(value) || !Intl.supportedValuesOf('currency').includes(value)) throw badInput('currency', 'Use an ISO 4217 currency code');
+  if (!/^[A-Z]{3}$/.test(value) || !Intl.supportedValuesOf('currency').includes(value))
+    throw badInput('currency', 'Use an ISO 4217 currency code');
   return value;
 }
 
 export function language(raw: string): string {
-  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(raw)) throw badInput('language', 'Use a BCP 47 language tag such as en or fr-CA');
+  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(raw))
+    throw badInput('language', 'Use a BCP 47 language tag such as en or fr-CA');
   return raw;
 }
 
