@@ -7,8 +7,8 @@ import tseslint from 'typescript-eslint';
 
 /** Source files stay small: a file about one thing, a function that fits on a screen. */
 const sizeLimits = {
-  'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
-  'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true }],
+  'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
+  'max-lines-per-function': ['warn', { max: 40, skipBlankLines: true, skipComments: true }],
 };
 
 export default tseslint.config(

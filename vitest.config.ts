@@ -3,6 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Two projects, split by suffix:
+ * - `unit` (`*.test.ts`): no database, no Redis; `npx vitest run --project unit` needs nothing running.
+ * - `integration` (`*.int.test.ts`): real PostgreSQL/PostGIS and Redis; global setup migrates this
+ *   run's template database once, and each file copies it.
+ */
 export default defineConfig({
   resolve: {
     // One graphql-js in the test process, as in production: Node loads its CommonJS build for
@@ -11,15 +17,31 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'bench/**'],
     reporters: ['default', './scripts/lib/summary-reporter.ts'],
-    globalSetup: ['packages/testing/src/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     // Two cores: two files at a time, each with its own database and Redis prefix.
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'bench/**', '**/*.int.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', 'bench/**'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -11,15 +11,10 @@ import {
   createLogger,
   signGatewayCredential,
   startSubgraphServer,
+  createSubgraphApp,
+  loadDeclaration,
   type RunningServer,
-  type SubgraphApp,
 } from '@p2p/kit';
-import { createAuthApp } from '@p2p/auth/src/app.js';
-import { loadAuthConfig } from '@p2p/auth/src/config.js';
-import { createUsersApp } from '@p2p/users/src/app.js';
-import { loadUsersConfig } from '@p2p/users/src/config.js';
-import { createTripsApp } from '@p2p/trips/src/app.js';
-import { loadTripsConfig } from '@p2p/trips/src/config.js';
 import { loadGatewayConfig, startGateway } from '@p2p/gateway';
 import { Client, MatchingTripsForRequestDocument, RegisterDocument } from '@p2p/sdk';
 import { deleteKeysWithPrefix, freePort } from '@p2p/testing';
@@ -112,11 +107,11 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs = 60_000): 
 }
 
 async function spawnService(
-  entry: string,
+  command: string[],
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<() => Promise<void>> {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, [entry], {
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, command, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -200,12 +195,9 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
     ),
   };
   const inProcess = topology === 'one-process' ? ['auth', 'users', 'trips'] : ['auth', 'users'];
-  const factories: Record<string, () => SubgraphApp<unknown>> = {
-    auth: () => createAuthApp(loadAuthConfig(env), { workers: false }) as SubgraphApp<unknown>,
-    users: () => createUsersApp(loadUsersConfig(env), { workers: false }) as SubgraphApp<unknown>,
-    trips: () => createTripsApp(loadTripsConfig(env), { workers: false }) as SubgraphApp<unknown>,
-  };
-  const apps = inProcess.map((n) => factories[n]!());
+  const apps = await Promise.all(
+    inProcess.map(async (n) => createSubgraphApp(await loadDeclaration(n), { env, role: 'server' })),
+  );
   for (const app of apps) await app.listen(ports[app.name]!);
   const requests = new Map<string, ReturnType<typeof representationOf>>();
   const standIn = await startStandInDeliveries(ports.deliveries!, env.INTERNAL_JWT_SECRET!, requests);
@@ -214,7 +206,7 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
   if (topology === 'processes') {
     stops.push(
       await spawnService(
-        'subgraphs/trips/src/main.ts',
+        ['scripts/subgraph.ts', 'trips', '--no-workers'],
         { ...env, TRIPS_PORT: String(ports.trips) },
         `http://127.0.0.1:${ports.trips}/ready`,
       ),
@@ -222,7 +214,7 @@ async function startBenchPlatform(databaseUrl: string, topology: Topology): Prom
     const gatewayPort = await freePort();
     stops.push(
       await spawnService(
-        'gateway/src/main.ts',
+        ['gateway/src/main.ts'],
         { ...env, GATEWAY_PORT: String(gatewayPort), GATEWAY_HOST: '127.0.0.1' },
         `http://127.0.0.1:${gatewayPort}/health`,
       ),

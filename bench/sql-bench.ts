@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { Prisma } from '../subgraphs/trips/src/generated/prisma/client.js';
 import { matchQuery, type MatchCriteria } from '../subgraphs/trips/src/services/match-sql.js';
 import { geoPoint, toMetres, tripTables } from '../subgraphs/trips/src/services/sql.js';

@@ -1,21 +1,21 @@
-// Composes supergraph.yaml into supergraph.graphql and schema.graphql.
-// `--check` writes nothing and exits 1 when the committed files are stale.
+// `npm run compose`: writes what is derived from the subgraphs — supergraph.yaml (Rover's
+// format), supergraph.graphql, schema.graphql, and the README's table of error codes.
+// `--check` writes nothing and exits 1 when a committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { API_SCHEMA_FILE, SUPERGRAPH_FILE, composeSupergraph } from './lib/compose.js';
+import { relative } from 'node:path';
+import { REPO_ROOT } from '@p2p/kit';
+import { derivedFiles } from './lib/compose.js';
 
-const composed = composeSupergraph();
-const targets: [string, string][] = [
-  [SUPERGRAPH_FILE, composed.supergraphSdl],
-  [API_SCHEMA_FILE, composed.apiSchemaSdl],
-];
+const targets = await derivedFiles();
+const name = (file: string) => relative(REPO_ROOT, file);
 if (process.argv.includes('--check')) {
-  const stale = targets.filter(([file, text]) => readFileSync(file, 'utf8') !== text).map(([file]) => file);
+  const stale = targets.filter(([file, text]) => readFileSync(file, 'utf8') !== text).map(([file]) => name(file));
   if (stale.length > 0) {
     console.error(`Stale: ${stale.join(', ')}. Run \`npm run compose\` and commit the result.`);
     process.exit(1);
   }
-  console.log('supergraph is current');
+  console.log('derived files are current');
 } else {
   for (const [file, text] of targets) writeFileSync(file, text);
-  console.log(`wrote ${targets.map(([f]) => f).join(', ')}`);
+  console.log(`wrote ${targets.map(([file]) => name(file)).join(', ')}`);
 }

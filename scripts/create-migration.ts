@@ -4,18 +4,17 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { diffMigration } from '@p2p/prisma-engine';
-import { domainDatabaseUrl, domains, prismaDir } from '@p2p/kit';
+import { domainDatabaseUrl, isSubgraphName, subgraphPaths, subgraphs } from '@p2p/kit';
 
 const [domain, rawName] = process.argv.slice(2);
-if (!domain || !rawName || !domains.some((d) => d.name === domain)) {
-  console.error(`usage: npm run migrate:create -- <${domains.map((d) => d.name).join('|')}> <name>`);
+if (!domain || !rawName || !isSubgraphName(domain)) {
+  console.error(`usage: npm run migrate:create -- <${subgraphs.map((d) => d.name).join('|')}> <name>`);
   process.exit(2);
 }
 const name = rawName.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-const dir = prismaDir(domain);
-const migrationsDir = resolve(dir, 'migrations');
+const { migrations: migrationsDir, prismaSchema } = subgraphPaths(domain);
 const sql = await diffMigration({
-  schemaPath: resolve(dir, 'schema.prisma'),
+  schemaPath: prismaSchema,
   migrationsDir,
   url: domainDatabaseUrl(domain),
 });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { domains, prismaDir, REPO_ROOT } from '@p2p/kit';
+import { REPO_ROOT, subgraphPaths, subgraphs } from '@p2p/kit';
 
 // Prisma's CLI insists that a schema engine exists even for `generate`, which never runs it;
 // the stand-in answers for it on machines that cannot download the native engine.
@@ -15,8 +15,8 @@ const env = {
 };
 const bin = (name: string) => resolve(REPO_ROOT, 'node_modules/.bin', name);
 
-for (const { name } of domains) {
-  const schema = resolve(prismaDir(name), 'schema.prisma');
+for (const { name } of subgraphs) {
+  const schema = subgraphPaths(name).prismaSchema;
   if (!existsSync(schema)) continue;
   execFileSync(bin('prisma'), ['generate', '--schema', schema], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -25,4 +25,4 @@ execFileSync(bin('graphql-codegen'), ['--config', 'codegen.ts', '--silent'], {
   env,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-console.log(`generated Prisma clients (${domains.map((d) => d.name).join(', ')}) and the SDK`);
+console.log(`generated Prisma clients (${subgraphs.map((d) => d.name).join(', ')}) and the SDK`);

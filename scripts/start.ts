@@ -1,17 +1,18 @@
 // `npm start`: the whole platform on this machine — migrations, every subgraph (with its
 // outbox relay and event workers), then the gateway. Ctrl-C stops everything.
+// `npm start -- --separate-workers` runs each subgraph's workers as a process of their own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createDatabaseIfMissing } from '@p2p/prisma-engine';
-import { GATEWAY_PORT, REPO_ROOT, baseEnv, domains, migrateAll } from '@p2p/kit';
+import { GATEWAY_PORT, REPO_ROOT, baseEnv, migrateAll, subgraphs } from '@p2p/kit';
 import { PreflightError, checkServices, ensurePostgis } from './lib/preflight.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? baseEnv.DATABASE_URL.parse(undefined);
 const redisUrl = process.env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined);
 const children: ChildProcess[] = [];
 
-function run(name: string, entry: string): ChildProcess {
-  const child = spawn(resolve(REPO_ROOT, 'node_modules/.bin/tsx'), [entry], {
+function run(name: string, entry: string, args: string[] = []): ChildProcess {
+  const child = spawn(resolve(REPO_ROOT, 'node_modules/.bin/tsx'), [entry, ...args], {
     cwd: REPO_ROOT,
     env: process.env,
     stdio: 'inherit',
@@ -67,8 +68,10 @@ if (!(await ensurePostgis(databaseUrl)))
 for (const [domain, names] of Object.entries(await migrateAll())) {
   console.log(`migrations ${domain}: ${names.length === 0 ? 'up to date' : names.join(', ')}`);
 }
-for (const { name, port } of domains) {
-  run(name, `subgraphs/${name}/src/main.ts`);
+const separateWorkers = process.argv.includes('--separate-workers');
+for (const { name, port } of subgraphs) {
+  run(name, 'scripts/subgraph.ts', separateWorkers ? [name, '--no-workers'] : [name]);
+  if (separateWorkers) run(`${name} workers`, 'scripts/subgraph.ts', [name, '--workers-only']);
   await waitReady(name, `http://127.0.0.1:${process.env[`${name.toUpperCase()}_PORT`] ?? port}/ready`);
 }
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? GATEWAY_PORT);

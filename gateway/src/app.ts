@@ -64,7 +64,13 @@ export async function startGateway(
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SignedDataSource(name, config.subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
+      new SignedDataSource(
+        name,
+        (config.subgraphUrls as Record<string, string>)[name] ?? url!,
+        agent,
+        config.INTERNAL_JWT_SECRET,
+        log,
+      ),
     logger: log,
   });
   const armor = new ApolloArmor({
@@ -79,7 +85,7 @@ export async function startGateway(
     gateway,
     ...armor,
     plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    formatError: createErrorFormatter(log),
+    formatError: createErrorFormatter(log, { trustSubgraphs: true }),
     logger: log,
   });
   await apollo.start();

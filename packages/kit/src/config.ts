@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { subgraphInfo, subgraphUrls, type SubgraphName } from './topology.js';
 
 /** Settings every process of the platform shares. */
 export const baseEnv = {
@@ -46,3 +47,36 @@ export function domainDatabaseUrl(domain: string, env: Record<string, string | u
 export function schemaOf(url: string): string {
   return new URL(url).searchParams.get('schema') ?? 'public';
 }
+
+export type Env = Record<string, string | undefined>;
+
+/** What every subgraph's configuration holds besides its own settings. */
+export interface SubgraphSettings {
+  name: SubgraphName;
+  /** `<NAME>_PORT`, else the port in the list (topology.ts). */
+  port: number;
+  databaseUrl: string;
+  subgraphUrls: Readonly<Record<SubgraphName, string>>;
+}
+
+/**
+ * A subgraph's configuration: the platform's shared settings, its own `shape`, and what the kit
+ * derives from its name (port, database URL with the domain's schema, the other subgraphs' URLs).
+ */
+export function subgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, shape: S, env: Env = process.env) {
+  const portVar = `${name.toUpperCase()}_PORT`;
+  const port = z.coerce.number().int().min(0).max(65_535).default(subgraphInfo(name).port);
+  const { [portVar]: chosen, ...settings } = parseConfig({ ...baseEnv, ...shape, [portVar]: port }, env) as Record<
+    string,
+    unknown
+  >;
+  const derived: SubgraphSettings = {
+    name,
+    port: chosen as number,
+    databaseUrl: domainDatabaseUrl(name, env),
+    subgraphUrls: Object.freeze(subgraphUrls(env)),
+  };
+  return Object.freeze({ ...(settings as z.infer<z.ZodObject<typeof baseEnv & S>>), ...derived });
+}
+
+export type SubgraphConfig = Readonly<z.infer<z.ZodObject<typeof baseEnv>> & SubgraphSettings>;

@@ -41,7 +41,7 @@ export interface TransactionalClient<Tx extends SqlClient = SqlClient> extends S
   $disconnect(): Promise<void>;
 }
 
-type ClientClass<T> = new (options: { adapter: PrismaPg; log?: never }) => T;
+export type ClientClass<T> = new (options: { adapter: PrismaPg; log?: never }) => T;
 
 /** A raw statement as `Prisma.sql` builds it (`$1`-numbered text and its values). */
 export interface SqlStatement {
@@ -101,11 +101,6 @@ export function createDatabase<T>(Client: ClientClass<T>, url: string, poolSize 
       if (!pool.ended) await pool.end();
     },
   };
-}
-
-/** A domain's Prisma client alone (see `createDatabase`). */
-export function createPrismaClient<T>(Client: ClientClass<T>, url: string, poolSize = 10): T {
-  return createDatabase(Client, url, poolSize).prisma;
 }
 
 /** Double-quotes an SQL identifier (schema and table names in kit-level raw SQL). */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { INTERNAL_HEADER, signServiceCredential } from './internal-auth.js';
-import { DomainError, ErrorCode, isKnownCode } from './errors.js';
+import { DomainError, ErrorCode, isRequestCode, type Code } from './errors.js';
+import type { Logger } from './logger.js';
 
 export interface ServiceClientOptions {
   /** The calling service, as it signs its credential. */
@@ -9,6 +10,8 @@ export interface ServiceClientOptions {
   internalSecret: string;
   /** Subgraph name → its `/graphql` URL. */
   urls: Readonly<Record<string, string>>;
+  /** Where the causes of failed calls go: the caller's client sees only SERVICE_UNAVAILABLE. */
+  log: Logger;
   timeoutMs?: number;
 }
 
@@ -19,7 +22,9 @@ interface GraphQLResponse<T> {
 
 /**
  * Calls another subgraph's internal operations with a service credential. A domain error from
- * the callee keeps its code; a callee that cannot be reached is SERVICE_UNAVAILABLE. Sent with
+ * the callee keeps its code and message (the callee's own error formatter already decided what
+ * a client may see); anything else — a callee that cannot be reached, a bug on its side, a query
+ * it refused — is SERVICE_UNAVAILABLE naming only the callee, with the cause in the log. Sent with
  * undici's `request` on its process-wide keep-alive pool (cheaper than `fetch`, which the saga
  * steps would pay on every call).
  */
@@ -34,10 +39,22 @@ export class ServiceClient {
   ): Promise<T> {
     const url = this.opts.urls[subgraph];
     if (!url) throw new Error(`no URL configured for subgraph ${subgraph}`);
+    const { status, body } = await this.post<T>(subgraph, url, query, variables, requestId);
+    const first = body.errors?.[0];
+    const code = first?.extensions?.code;
+    if (first && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR && !isRequestCode(code)) {
+      throw new DomainError(code as Code, first.message, detailsOf(first.extensions));
+    }
+    if (first || status >= 300 || !body.data) {
+      this.opts.log.warn({ subgraph, requestId, status, error: first }, 'internal call failed');
+      throw unavailable(subgraph);
+    }
+    return body.data;
+  }
+
+  private async post<T>(subgraph: string, url: string, query: string, variables: object, requestId: string) {
     const token = await signServiceCredential(this.opts.internalSecret, this.opts.service, requestId);
     const timeout = this.opts.timeoutMs ?? 10_000;
-    let status: number;
-    let body: GraphQLResponse<T>;
     try {
       const response = await request(url, {
         method: 'POST',
@@ -46,19 +63,20 @@ export class ServiceClient {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      status = response.statusCode;
-      body = (await response.body.json().catch(() => ({}))) as GraphQLResponse<T>;
+      const body = (await response.body.json().catch(() => ({}))) as GraphQLResponse<T>;
+      return { status: response.statusCode, body };
     } catch (err) {
-      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} is unavailable`, { cause: String(err) });
+      this.opts.log.warn({ err, subgraph, requestId }, 'internal call failed');
+      throw unavailable(subgraph);
     }
-    const first = body.errors?.[0];
-    if (first) {
-      const code = first.extensions?.code;
-      if (isKnownCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) throw new DomainError(code, first.message);
-      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} failed: ${first.message}`);
-    }
-    if (status >= 300 || !body.data)
-      throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} answered ${status}`);
-    return body.data;
   }
+}
+
+const unavailable = (subgraph: string) =>
+  new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${subgraph} is unavailable`, { subgraph });
+
+/** The callee's details (`field`, `declineCode`…): what it already showed its own clients. */
+function detailsOf(extensions: Record<string, unknown> = {}): Record<string, unknown> {
+  const { code: _code, http: _http, ...details } = extensions;
+  return details;
 }

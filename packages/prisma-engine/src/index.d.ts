@@ -1,6 +1,7 @@
 // Types for src/index.mjs (the package is plain JavaScript so that the Prisma
 // CLI can run bin/schema-engine.mjs without a TypeScript loader).
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import type * as SchemaEngineWasm from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 export type { MigrationList, SchemaEngine };
 
@@ -68,7 +69,7 @@ export interface SchemaEngineHandle {
 export function createSchemaEngine(options: SchemaEngineOptions): Promise<SchemaEngineHandle>;
 
 /** Loads and starts the WebAssembly module once per process. */
-export function loadSchemaEngineWasm(): Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')>;
+export function loadSchemaEngineWasm(): Promise<typeof SchemaEngineWasm>;
 
 /** The engine hash the wasm module was built from. */
 export function wasmEngineVersion(): Promise<string>;

@@ -101,3 +101,15 @@ export async function query<R extends pg.QueryResultRow>(
     await client.end();
   }
 }
+
+/** The rows of one query on the platform's database. */
+export const rows = <R extends pg.QueryResultRow = Record<string, unknown>>(
+  platform: { db: TestDatabase },
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> => query<R>(platform.db.url, sql, params);
+
+/** The number a `SELECT count(*) AS n …` query gives. */
+export async function count(platform: { db: TestDatabase }, sql: string, params: unknown[] = []): Promise<number> {
+  return Number((await query<{ n: string }>(platform.db.url, sql, params))[0]?.n ?? 0);
+}

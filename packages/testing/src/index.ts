@@ -4,3 +4,5 @@ export * from './platform.js';
 export * from './wait.js';
 export * from './accounts.js';
 export * from './fixtures.js';
+export * from './calls.js';
+export * from './events.js';

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createAuthApp } from '@p2p/auth/src/app.js';
-import { loadAuthConfig } from '@p2p/auth/src/config.js';
-import { createUsersApp } from '@p2p/users/src/app.js';
-import { loadUsersConfig } from '@p2p/users/src/config.js';
-import { createTripsApp } from '@p2p/trips/src/app.js';
-import { loadTripsConfig } from '@p2p/trips/src/config.js';
-import { createDeliveriesApp } from '@p2p/deliveries/src/app.js';
-import { loadDeliveriesConfig } from '@p2p/deliveries/src/config.js';
-import { createPaymentsApp } from '@p2p/payments/src/app.js';
-import { loadPaymentsConfig } from '@p2p/payments/src/config.js';
+import {
+  createSubgraphApp,
+  loadDeclaration,
+  subgraphInfo,
+  subgraphs,
+  type ProcessRole,
+  type RunningServer,
+  type SubgraphApp,
+  type SubgraphName,
+} from '@p2p/kit';
+import { composeSubgraphs } from '@p2p/kit/compose';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '@p2p/gateway';
 import { Client } from '@p2p/sdk';
-import type { RunningServer, SubgraphApp } from '@p2p/kit';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { REDIS_URL, uniqueRedisPrefix } from './redis.js';
 
@@ -27,39 +27,41 @@ export async function freePort(): Promise<number> {
   });
 }
 
-type AppFactory = (env: Record<string, string>) => SubgraphApp<unknown>;
-
-/** Every subgraph that exists, by name; the harness starts them all unless told otherwise. */
-export const subgraphFactories: Record<string, AppFactory> = {
-  auth: (env) => createAuthApp(loadAuthConfig(env)) as SubgraphApp<unknown>,
-  users: (env) => createUsersApp(loadUsersConfig(env)) as SubgraphApp<unknown>,
-  trips: (env) => createTripsApp(loadTripsConfig(env)) as SubgraphApp<unknown>,
-  deliveries: (env) => createDeliveriesApp(loadDeliveriesConfig(env)) as SubgraphApp<unknown>,
-  payments: (env) => createPaymentsApp(loadPaymentsConfig(env)) as SubgraphApp<unknown>,
-};
-
 export interface Platform {
   env: Record<string, string>;
   db: TestDatabase;
-  apps: Record<string, SubgraphApp<unknown>>;
-  servers: Record<string, RunningServer>;
+  /** The subgraphs this file started, by name. */
+  apps: Partial<Record<SubgraphName, SubgraphApp>>;
+  servers: Partial<Record<SubgraphName, RunningServer>>;
   gateway: RunningGateway;
   gatewayUrl: string;
   /** An SDK client on the gateway; `token` is read before every request. */
   client(token?: () => string | null | undefined, headers?: Record<string, string>): Client;
+  /** A started subgraph's services, for tests that drive a domain function directly. */
+  services<S>(name: SubgraphName): S;
   stop(): Promise<void>;
 }
 
 export interface PlatformOptions {
+  /** The subgraphs this test file needs; only they start, and the gateway composes just them. */
+  subgraphs: readonly SubgraphName[];
+  /**
+   * Subgraphs whose schema the gateway needs to compose the others (trips and payments extend
+   * deliveries' `DeliveryRequest`) but that this file never calls: composed, not started.
+   */
+  composedOnly?: readonly SubgraphName[];
   /** Extra or overriding environment for every process. */
   env?: Record<string, string>;
+  /** What each subgraph runs in this process: server and workers by default. */
+  roles?: Partial<Record<SubgraphName, ProcessRole>>;
 }
 
 /**
- * Boots the platform for a test file: a fresh database, a unique Redis prefix, every subgraph
- * as a real HTTP server on a free port, and the real gateway in front of them.
+ * Boots what a test file names: a fresh database (every domain migrated), a unique Redis
+ * prefix, the named subgraphs as real HTTP servers on free ports, and the real gateway in front
+ * of them. A subgraph not named has no server: a call to it is SERVICE_UNAVAILABLE.
  */
-export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const db = await createTestDatabase();
   const redis = uniqueRedisPrefix();
   // Ports are picked free, then bound a moment later; another process may take one in between.
@@ -76,40 +78,63 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   }
 }
 
-async function bootOnFreePorts(
-  db: TestDatabase,
-  redis: ReturnType<typeof uniqueRedisPrefix>,
-  options: PlatformOptions,
-): Promise<Platform> {
-  const names = Object.keys(subgraphFactories);
-  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
-  const env: Record<string, string> = {
+/**
+ * The environment every process of a test platform shares. Subgraphs this file does not start
+ * are routed to a port nobody listens on (never to a default port something else may hold).
+ */
+function platformEnv(db: TestDatabase, prefix: string, ports: Record<string, number>, closed: number, extra = {}) {
+  const urls = subgraphs.map(({ name }) => [`${name.toUpperCase()}_SUBGRAPH_URL`, urlOf(ports[name] ?? closed)]);
+  return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
     REDIS_URL,
-    REDIS_PREFIX: redis.prefix,
+    REDIS_PREFIX: prefix,
     INTERNAL_JWT_SECRET: randomBytes(32).toString('hex'),
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_ITERATIONS: '1',
-    AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth}/.well-known/jwks.json`,
-    ...Object.fromEntries(
-      names.map((n) => [`${n.toUpperCase()}_SUBGRAPH_URL`, `http://127.0.0.1:${ports[n]}/graphql`]),
-    ),
-    ...options.env,
-  };
-  const apps: Record<string, SubgraphApp<unknown>> = {};
-  const servers: Record<string, RunningServer> = {};
+    AUTH_JWKS_URL: `http://127.0.0.1:${ports.auth ?? closed}/.well-known/jwks.json`,
+    ...Object.fromEntries(urls),
+    ...extra,
+  } as Record<string, string>;
+}
+
+const urlOf = (port: number) => `http://127.0.0.1:${port}/graphql`;
+
+async function startApps(ports: Record<string, number>, env: Record<string, string>, options: PlatformOptions) {
+  const apps: Partial<Record<SubgraphName, SubgraphApp>> = {};
+  const servers: Partial<Record<SubgraphName, RunningServer>> = {};
   try {
-    for (const name of names) {
-      apps[name] = subgraphFactories[name]!(env);
-      servers[name] = await apps[name].listen(ports[name]!);
+    for (const [name, port] of Object.entries(ports) as [SubgraphName, number][]) {
+      const role = options.roles?.[name];
+      const app = await createSubgraphApp(await loadDeclaration(name), { env, role });
+      apps[name] = app;
+      if (role !== 'workers') servers[name] = await app.listen(port, '127.0.0.1');
     }
   } catch (err) {
     for (const app of Object.values(apps)) await app.close().catch(() => undefined);
     throw err;
   }
-  const gateway = await startGateway({ config: loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' }) }, 0);
+  return { apps, servers };
+}
+
+async function bootOnFreePorts(
+  db: TestDatabase,
+  redis: ReturnType<typeof uniqueRedisPrefix>,
+  options: PlatformOptions,
+): Promise<Platform> {
+  const names = [...new Set(options.subgraphs.map((n) => subgraphInfo(n).name))];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const)));
+  const closed = await freePort();
+  const env = platformEnv(db, redis.prefix, ports, closed, options.env);
+  const composed = [...names, ...(options.composedOnly ?? [])];
+  const { supergraphSdl } = composeSubgraphs(composed.map((name) => ({ name, url: urlOf(ports[name] ?? closed) })));
+  const { apps, servers } = await startApps(ports, env, options);
+  const gatewayConfig = loadGatewayConfig({ ...env, GATEWAY_HOST: '127.0.0.1' });
+  const gateway = await startGateway({ config: gatewayConfig, supergraphSdl }, 0).catch(async (err) => {
+    for (const app of Object.values(apps)) await app.close().catch(() => undefined);
+    throw err;
+  });
   return {
     env,
     db,
@@ -118,6 +143,11 @@ async function bootOnFreePorts(
     gateway,
     gatewayUrl: gateway.url,
     client: (token, headers) => new Client({ url: gateway.url, accessToken: token, headers }),
+    services<S>(name: SubgraphName): S {
+      const app = apps[name];
+      if (!app) throw new Error(`${name} is not started in this test file (startPlatform({ subgraphs }))`);
+      return app.services as S;
+    },
     async stop() {
       await gateway.close();
       for (const app of Object.values(apps)) await app.close();

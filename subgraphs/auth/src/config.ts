@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { subgraphConfig, type Env } from '@p2p/kit';
 
 const shape = {
-  ...baseEnv,
-  AUTH_PORT: z.coerce.number().int().default(3001),
   /** Secret that encrypts signing keys and TOTP secrets at rest. */
   AUTH_ENCRYPTION_SECRET: z.string().min(32).default('dev-auth-encryption-secret-change-me-0123456789'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
@@ -23,7 +21,4 @@ const shape = {
 
 export type AuthConfig = ReturnType<typeof loadAuthConfig>;
 
-export function loadAuthConfig(env: Record<string, string | undefined> = process.env) {
-  const config = parseConfig(shape, env);
-  return Object.freeze({ ...config, databaseUrl: domainDatabaseUrl('auth', env), subgraphUrls: subgraphUrls(env) });
-}
+export const loadAuthConfig = (env: Env = process.env) => subgraphConfig('auth', shape, env);

@@ -38,6 +38,3 @@ export async function lastEvent<T>(platform: Platform, topic: string, email: str
   if (!rows[0]) throw new Error(`no ${topic} event for ${email}`);
   return rows[0].payload;
 }
-
-export const count = async (platform: Platform, sql: string, params: unknown[] = []): Promise<number> =>
-  Number((await query<{ n: string }>(platform.db.url, sql, params))[0]?.n ?? 0);

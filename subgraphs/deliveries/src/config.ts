@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { subgraphConfig, type Env } from '@p2p/kit';
 
 const shape = {
-  ...baseEnv,
-  DELIVERIES_PORT: z.coerce.number().int().default(3004),
   MAX_PARCEL_WEIGHT_KG: z.coerce.number().positive().default(30),
   MAX_PARCEL_SIDE_CM: z.coerce.number().positive().default(150),
   MAX_PARCEL_QUANTITY: z.coerce.number().int().positive().default(20),
@@ -19,11 +17,4 @@ const shape = {
 
 export type DeliveriesConfig = ReturnType<typeof loadDeliveriesConfig>;
 
-export function loadDeliveriesConfig(env: Record<string, string | undefined> = process.env) {
-  const config = parseConfig(shape, env);
-  return Object.freeze({
-    ...config,
-    databaseUrl: domainDatabaseUrl('deliveries', env),
-    subgraphUrls: subgraphUrls(env),
-  });
-}
+export const loadDeliveriesConfig = (env: Env = process.env) => subgraphConfig('deliveries', shape, env);

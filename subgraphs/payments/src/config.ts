@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { ConfigError, subgraphConfig, type Env as Environment } from '@p2p/kit';
 import { parseCurrencyRules } from './currencies/rules.js';
 
 const minor = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -13,8 +13,6 @@ const basisPoints = (fallback: number, max: number) =>
     .transform((v) => Math.round(v * 10_000));
 
 const shape = {
-  ...baseEnv,
-  PAYMENTS_PORT: z.coerce.number().int().default(3007),
   PAYMENTS_PROVIDER: z.enum(['local', 'stripe']).default('local'),
   /** Currencies the platform prices and charges in (ISO 4217 codes; see the README for their factors). */
   PAYMENTS_CURRENCIES: z.string().default('EUR,USD,GBP,CHF,CAD,AUD,SEK,NOK,DKK,PLN'),
@@ -67,7 +65,7 @@ export interface StripeSettings {
 }
 
 type Env = ReturnType<typeof parseEnv>;
-const parseEnv = (env: Record<string, string | undefined>) => parseConfig(shape, env);
+const parseEnv = (env: Environment) => subgraphConfig('payments', shape, env);
 
 function stripeSettings(config: Env): StripeSettings | null {
   if (config.PAYMENTS_PROVIDER !== 'stripe') return null;
@@ -90,12 +88,10 @@ function stripeSettings(config: Env): StripeSettings | null {
   };
 }
 
-export function loadPaymentsConfig(env: Record<string, string | undefined> = process.env) {
+export function loadPaymentsConfig(env: Environment = process.env) {
   const config = parseEnv(env);
   return Object.freeze({
     ...config,
-    databaseUrl: domainDatabaseUrl('payments', env),
-    subgraphUrls: subgraphUrls(env),
     /** Per currency: ISO minor units, step and the factors in its minor units. */
     currencies: parseCurrencyRules(env, config.PAYMENTS_CURRENCIES, {
       baseFeeMinor: config.PRICING_BASE_FEE_MINOR,

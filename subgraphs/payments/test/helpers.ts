@@ -1,79 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
 import Stripe from 'stripe';
-import {
-  INTERNAL_HEADER,
-  bullPrefix,
-  createRedis,
-  eventQueueName,
-  signGatewayCredential,
-  signServiceCredential,
-  type EventEnvelope,
-  type EventPayloads,
-  type Topic,
-  type Viewer,
-} from '@p2p/kit';
-import { REDIS_URL, query, startPlatform, type Platform } from '@p2p/testing';
+import { callSubgraph, query, startPlatform, type Platform, type PlatformOptions } from '@p2p/testing';
 import type { ChargeInput } from '../src/services/charges.js';
 import { FakeStripe } from './stripe-server.js';
 
 export type { ChargeInput };
-
-export interface Answer<T> {
-  data: T | null;
-  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown } }[];
-}
-
-async function post<T>(
-  platform: Platform,
-  token: string,
-  document: string,
-  variables: Record<string, unknown>,
-): Promise<Answer<T>> {
-  const response = await fetch(platform.servers.payments!.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [INTERNAL_HEADER]: token },
-    body: JSON.stringify({ query: document, variables }),
-  });
-  return (await response.json()) as Answer<T>;
-}
-
-/** Calls the payments subgraph as the deliveries service does (internal operations). */
-export async function asService<T>(
-  platform: Platform,
-  document: string,
-  variables: Record<string, unknown> = {},
-): Promise<Answer<T>> {
-  return post(
-    platform,
-    await signServiceCredential(platform.env.INTERNAL_JWT_SECRET!, 'deliveries', randomUUID()),
-    document,
-    variables,
-  );
-}
-
-/** Calls the payments subgraph as the gateway does for a viewer (null: signed out). */
-export async function asViewer<T>(
-  platform: Platform,
-  viewer: Viewer | null,
-  document: string,
-  variables: Record<string, unknown> = {},
-): Promise<Answer<T>> {
-  const token = await signGatewayCredential(platform.env.INTERNAL_JWT_SECRET!, {
-    viewer,
-    ip: null,
-    userAgent: null,
-    requestId: randomUUID(),
-  });
-  return post(platform, token, document, variables);
-}
-
-export const viewerOf = (id: string, roles: Viewer['roles'] = ['CUSTOMER']): Viewer => ({
-  id,
-  roles,
-  scopes: [],
-  sessionId: randomUUID(),
-});
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
   fragment PaymentFields on Payment {
@@ -123,10 +54,13 @@ export const newCharge = (overrides: Partial<ChargeInput> = {}): ChargeInput => 
   ...overrides,
 });
 
+/** Calls payments as the deliveries service does (internal operations). */
+export const asDeliveries = { service: 'deliveries' } as const;
+
 export const charge = (platform: Platform, input: ChargeInput) =>
-  asService<{ _chargeEscrow: PaymentView }>(platform, CHARGE, { input });
+  callSubgraph<{ _chargeEscrow: PaymentView }>(platform, 'payments', CHARGE, { input }, asDeliveries);
 export const refund = (platform: Platform, input: { deliveryId: string; amountMinor?: number; reason: string }) =>
-  asService<{ _refundEscrow: PaymentView }>(platform, REFUND, { input });
+  callSubgraph<{ _refundEscrow: PaymentView }>(platform, 'payments', REFUND, { input }, asDeliveries);
 
 /** Ledger balances by account, of one payment's movements (or of all). */
 export async function balances(platform: Platform, paymentId?: string): Promise<Record<string, number>> {
@@ -139,35 +73,6 @@ export async function balances(platform: Platform, paymentId?: string): Promise<
     [paymentId ?? null],
   );
   return Object.fromEntries(rows.map((r) => [r.account, r.balance]));
-}
-
-export const count = async (platform: Platform, sql: string, params: unknown[] = []): Promise<number> =>
-  Number((await query<{ n: string }>(platform.db.url, sql, params))[0]?.n ?? 0);
-
-/** Puts an event on payments' queue as the outbox relay would; `eventId` lets a test redeliver one. */
-export async function publish<T extends Topic>(
-  platform: Platform,
-  topic: T,
-  payload: EventPayloads[T],
-  eventId: string = randomUUID(),
-): Promise<string> {
-  const connection = createRedis(REDIS_URL);
-  const queue = new Queue(eventQueueName('payments'), { connection, prefix: bullPrefix(platform.env.REDIS_PREFIX!) });
-  try {
-    const envelope: EventEnvelope<T> = {
-      id: eventId,
-      topic,
-      aggregateId: null,
-      occurredAt: new Date().toISOString(),
-      payload,
-    };
-    // A fresh job id each time: redelivering the same event id must be caught by the consumer, not by BullMQ.
-    await queue.add(topic, envelope, { jobId: randomUUID() });
-    return eventId;
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
 }
 
 /** A Stripe event signed as Stripe signs webhooks, ready to POST to the payments subgraph. */
@@ -222,10 +127,13 @@ export interface StripePlatform {
  * The platform with payments on Stripe, against a fresh local Stripe server; `env` adds to
  * STRIPE_ENV. For a test file's `beforeAll`, with `stop` in its `afterAll`.
  */
-export async function startStripePlatform(env: Record<string, string> = {}): Promise<StripePlatform> {
+export async function startStripePlatform(
+  which: Omit<PlatformOptions, 'env'>,
+  env: Record<string, string> = {},
+): Promise<StripePlatform> {
   const stripe = await FakeStripe.start();
   try {
-    const platform = await startPlatform({ env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, ...env } });
+    const platform = await startPlatform({ ...which, env: { ...STRIPE_ENV, STRIPE_API_BASE: stripe.url, ...env } });
     return {
       platform,
       stripe,

@@ -2,24 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Stripe's objects and form parameters are open-ended JSON; the fake reads and writes them freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StripeObject = any;
+
 /** One request the provider made, as Stripe would have received it. */
 export interface RecordedRequest {
   method: string;
   path: string;
   idempotencyKey: string | undefined;
-  params: Record<string, any>;
+  params: Record<string, StripeObject>;
 }
 
 type Reply = { status: number; body: unknown };
-type Handler = (params: Record<string, any>, id: string | undefined) => Reply;
+type Handler = (params: Record<string, StripeObject>, id: string | undefined) => Reply;
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 const now = () => Math.floor(Date.now() / 1000);
 const stripeError = (status: number, error: Record<string, unknown>): Reply => ({ status, body: { error } });
 
 /** `metadata[deliveryId]=d` → `{ metadata: { deliveryId: 'd' } }`, as Stripe reads its form bodies. */
-function decodeForm(body: string): Record<string, any> {
-  const out: Record<string, any> = {};
+function decodeForm(body: string): Record<string, StripeObject> {
+  const out: Record<string, StripeObject> = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const path = key.replace(/\]/g, '').split('[');
     let node = out;
@@ -38,11 +42,11 @@ function decodeForm(body: string): Record<string, any> {
  */
 export class FakeStripe {
   readonly requests: RecordedRequest[] = [];
-  readonly intents = new Map<string, any>();
-  readonly accounts = new Map<string, any>();
-  readonly customers = new Map<string, any>();
-  readonly setupIntents = new Map<string, any>();
-  readonly paymentMethods = new Map<string, any>();
+  readonly intents = new Map<string, StripeObject>();
+  readonly accounts = new Map<string, StripeObject>();
+  readonly customers = new Map<string, StripeObject>();
+  readonly setupIntents = new Map<string, StripeObject>();
+  readonly paymentMethods = new Map<string, StripeObject>();
   /** Payment methods whose charges are declined (`card_declined`, `insufficient_funds`). */
   readonly decliningMethods = new Set<string>();
   /** When set, the next requests to this path answer 500 (the outcome stays unknown to the caller). */
@@ -123,7 +127,7 @@ export class FakeStripe {
     req: IncomingMessage,
     path: string,
     key: string | undefined,
-    params: Record<string, any>,
+    params: Record<string, StripeObject>,
   ): Reply & { replayed?: boolean } {
     if (!String(req.headers.authorization ?? '').startsWith('Bearer sk_test_')) {
       return stripeError(401, { type: 'invalid_request_error', message: 'Invalid API Key provided' });
@@ -211,12 +215,12 @@ export class FakeStripe {
     return structuredClone(intent);
   }
 
-  private created(map: Map<string, any>, object: any): Reply {
+  private created(map: Map<string, StripeObject>, object: StripeObject): Reply {
     map.set(object.id, object);
     return { status: 200, body: object };
   }
 
-  private createSetupIntent(p: Record<string, any>): Reply {
+  private createSetupIntent(p: Record<string, StripeObject>): Reply {
     if (!this.customers.has(p.customer))
       return stripeError(400, {
         type: 'invalid_request_error',
@@ -269,7 +273,7 @@ export class FakeStripe {
       : stripeError(404, { type: 'invalid_request_error', code: 'resource_missing', message: 'No such object' });
   }
 
-  private createIntent(p: Record<string, any>): Reply {
+  private createIntent(p: Record<string, StripeObject>): Reply {
     // A card saved here can only be charged for the customer it is attached to (not once detached).
     const saved = this.paymentMethods.get(p.payment_method);
     if (saved && saved.customer !== p.customer) {
@@ -310,7 +314,7 @@ export class FakeStripe {
     });
   }
 
-  private createRefund(p: Record<string, any>): Reply {
+  private createRefund(p: Record<string, StripeObject>): Reply {
     const intent = this.intents.get(p.payment_intent);
     if (!intent || intent.status !== 'succeeded')
       return stripeError(400, {
@@ -340,7 +344,7 @@ export class FakeStripe {
     };
   }
 
-  private createAccount(p: Record<string, any>): Reply {
+  private createAccount(p: Record<string, StripeObject>): Reply {
     const account = this.object('acct', 'account', {
       type: p.type,
       country: p.country,

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { baseEnv, domainDatabaseUrl, parseConfig, subgraphUrls } from '@p2p/kit';
+import { subgraphConfig, type Env } from '@p2p/kit';
 
 const shape = {
-  ...baseEnv,
-  TRIPS_PORT: z.coerce.number().int().default(3003),
   /** How far a trip's origin may be from a request's pickup (and its destination from the drop-off). */
   MATCH_RADIUS_KM: z.coerce.number().positive().max(500).default(50),
   /** Upper bound of `matchingTrips(first)` and of any page size. */
@@ -17,7 +15,4 @@ const shape = {
 
 export type TripsConfig = ReturnType<typeof loadTripsConfig>;
 
-export function loadTripsConfig(env: Record<string, string | undefined> = process.env) {
-  const config = parseConfig(shape, env);
-  return Object.freeze({ ...config, databaseUrl: domainDatabaseUrl('trips', env), subgraphUrls: subgraphUrls(env) });
-}
+export const loadTripsConfig = (env: Env = process.env) => subgraphConfig('trips', shape, env);

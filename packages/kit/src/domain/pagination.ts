@@ -1,4 +1,5 @@
 import { badInput } from '../errors.js';
+import { isUuid } from './ids.js';
 
 /**
  * Keyset pagination for Relay-style connections: a cursor is an opaque (instant, id) position,
@@ -14,9 +15,6 @@ export interface Page<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 export const encodeCursor = (p: Position): string =>
   Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString('base64url');

@@ -1,23 +1,43 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { DomainError, ErrorCode, isKnownCode } from '../errors.js';
+import { DomainError, ErrorCode, isGenericCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+
+export interface ErrorFormatterOptions {
+  /**
+   * The gateway: an error a subgraph answered (Apollo's gateway marks it with `serviceName`)
+   * keeps its code, since that subgraph's own formatter already decided what a client may see.
+   */
+  trustSubgraphs?: boolean;
+}
+
+/** The domain error behind a GraphQL error: a resolver's, or a validation rule's (`originalError`). */
+function domainErrorOf(error: unknown): DomainError | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return original;
+  const cause = (original as { originalError?: unknown } | null)?.originalError;
+  return cause instanceof DomainError ? cause : null;
+}
 
 /**
  * One place that decides what a client sees: domain errors keep their code, GraphQL's own
- * validation errors pass, anything else is logged with its stack and masked.
+ * request errors and the kit's generic codes pass, anything else is logged with its stack and
+ * masked.
  */
-export function createErrorFormatter(log: Logger) {
+export function createErrorFormatter(log: Logger, options: ErrorFormatterOptions = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof DomainError) {
-      const mapped = original.toGraphQLError();
+    const domain = domainErrorOf(error);
+    if (domain) {
+      const mapped = domain.toGraphQLError();
       return { ...formatted, message: mapped.message, extensions: mapped.extensions };
     }
     const code = formatted.extensions?.code;
-    if (isKnownCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    if (isApolloRequestError(code)) return formatted;
-    log.error({ err: original, path: formatted.path }, 'unexpected error');
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      if (isGenericCode(code)) return formatted;
+      const fromSubgraph = options.trustSubgraphs && typeof formatted.extensions?.serviceName === 'string';
+      if (fromSubgraph && typeof code === 'string') return formatted;
+    }
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',
       path: formatted.path,
@@ -25,16 +45,4 @@ export function createErrorFormatter(log: Logger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
-}
-
-const apolloRequestCodes = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-function isApolloRequestError(code: unknown): boolean {
-  return typeof code === 'string' && apolloRequestCodes.has(code);
 }

@@ -1,55 +1,61 @@
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ident, type SqlClient, type TransactionalClient } from '../prisma.js';
 import type { Logger } from '../logger.js';
-import { eventQueueName, type EventEnvelope, type EventPayloads, type Topic } from './events.js';
+import { eventQueueName, type EventEnvelope, type EventHandlers, type EventSchemas } from './events.js';
 import type { QueueSettings } from './queues.js';
 
-export type EventHandlers<Tx extends SqlClient> = {
-  [T in Topic]?: (tx: Tx, payload: EventPayloads[T], event: EventEnvelope<T>) => Promise<void>;
-};
-
-export interface ConsumerOptions<Tx extends SqlClient> extends QueueSettings {
+export interface ConsumerOptions<Tx extends SqlClient, Con extends EventSchemas> extends QueueSettings {
   /** The consuming domain; names its queue and its rows in `processed_event`. */
   consumer: string;
   prisma: TransactionalClient<Tx>;
   schema: string;
   log: Logger;
-  handlers: EventHandlers<Tx>;
+  /** The topics this domain consumes, with the fields it reads. */
+  consumes: Con;
+  handlers: EventHandlers<Tx, Con>;
   concurrency?: number;
 }
+
+type AnyHandler<Tx> = (tx: Tx, payload: unknown, event: EventEnvelope) => Promise<void>;
 
 /**
  * Processes a domain's event queue. The handler's writes and the `processed_event` row commit
  * in one transaction, so an event id takes effect at most once per consumer, however often it
- * is delivered; a failed handler rolls back and BullMQ retries with backoff.
+ * is delivered; a failed handler rolls back and BullMQ retries with backoff. A payload that
+ * does not match what the consumer declared it reads fails at once, unretried, and stays in the
+ * failed set for an operator (a contract broken between two domains, not a passing fault).
  */
-export function startEventConsumer<Tx extends SqlClient>(opts: ConsumerOptions<Tx>): Worker {
+export function startEventConsumer<Tx extends SqlClient, Con extends EventSchemas>(
+  opts: ConsumerOptions<Tx, Con>,
+): Worker {
   const processed = `${ident(opts.schema)}.processed_event`;
-  const worker = new Worker(
-    eventQueueName(opts.consumer),
-    async (job: Job<EventEnvelope>) => {
-      const event = job.data;
-      const handler = opts.handlers[event.topic] as
-        ((tx: Tx, payload: unknown, event: EventEnvelope) => Promise<void>) | undefined;
-      if (!handler) return 'ignored';
-      return opts.prisma.$transaction(async (tx) => {
-        const fresh = await tx.$executeRawUnsafe(
-          `INSERT INTO ${processed} (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
-          opts.consumer,
-          event.id,
-        );
-        if (fresh === 0) return 'duplicate';
-        await handler(tx, event.payload, event);
-        return 'processed';
-      });
-    },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
-  );
+  const handle = async (job: Job<EventEnvelope>) => {
+    const event = job.data;
+    const schema = opts.consumes[event.topic];
+    const handler = (opts.handlers as Record<string, AnyHandler<Tx> | undefined>)[event.topic];
+    if (!schema || !handler) return 'ignored';
+    const checked = schema.safeParse(event.payload);
+    if (!checked.success) throw new UnrecoverableError(`${event.topic} payload: ${checked.error.message}`);
+    return opts.prisma.$transaction(async (tx) => {
+      const fresh = await tx.$executeRawUnsafe(
+        `INSERT INTO ${processed} (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
+        opts.consumer,
+        event.id,
+      );
+      if (fresh === 0) return 'duplicate';
+      await handler(tx, checked.data, { ...event, payload: checked.data });
+      return 'processed';
+    });
+  };
+  const worker = new Worker(eventQueueName(opts.consumer), handle, {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency ?? 4,
+  });
   worker.on('failed', (job, err) => {
-    opts.log.warn(
-      { err, eventId: job?.data.id, topic: job?.data.topic, attempt: job?.attemptsMade },
-      'event handler failed',
-    );
+    const where = { err, eventId: job?.data.id, topic: job?.data.topic, attempt: job?.attemptsMade };
+    if (err instanceof UnrecoverableError) opts.log.error(where, 'event refused: payload breaks the contract');
+    else opts.log.warn(where, 'event handler failed');
   });
   worker.on('error', (err) => opts.log.error({ err }, 'event worker error'));
   return worker;

@@ -1,133 +1,62 @@
-import type { Role } from '../internal-auth.js';
+import { z } from 'zod';
+import { UUID_PATTERN } from '../domain/ids.js';
+
+/** A topic's payload schema. Payloads are JSON: strings, numbers, booleans, arrays, objects. */
+export type PayloadSchema = z.ZodType<Record<string, unknown>>;
+export type EventSchemas = Readonly<Record<string, PayloadSchema>>;
 
 /**
- * The event catalog: every topic a domain publishes, its payload, and which domains consume it.
- * A consumer is listed here so the relay can fan an event out to one queue per consumer
- * even while that consumer is down: nothing is lost, it catches up when it starts.
+ * What a domain says about its events, in its own `src/events.ts`: the topics it publishes, with
+ * the full payload (checked when the event is written), and the topics it consumes, with the
+ * fields it reads (checked when the event is consumed). A consumer names only what it reads, so
+ * a publisher may add fields without breaking it; `scripts/topology.test.ts` checks that every
+ * consumed topic is published, and that what the consumer requires the publisher always sends.
  */
-export interface EventPayloads {
-  'user.registered': {
-    userId: string;
-    email: string;
-    firstName: string;
-    lastName: string;
-    roles: Role[];
-    language: string;
-    timezone: string;
-  };
-  'auth.email_verification_requested': { userId: string; email: string; token: string; expiresAt: string };
-  'auth.email_verified': { userId: string; email: string };
-  'auth.password_reset_requested': { userId: string; email: string; token: string; expiresAt: string };
-  'auth.password_changed': { userId: string };
-  'auth.two_factor_changed': { userId: string; enabled: boolean };
-  'auth.sessions_revoked': { userId: string; sessionIds: string[]; reason: string };
-  /** Every action taken with an admin scope; the admin domain keeps them as its audit log. */
-  'audit.admin_action': {
-    actorId: string;
-    sessionId: string;
-    action: string;
-    targetType: string;
-    targetId: string;
-    details: Record<string, unknown>;
-  };
-  /** Published by users when reviews change a rating; trips keeps it to rank matches. */
-  'user.rating_changed': { userId: string; averageRating: number; ratingCount: number };
-  'trip.cancelled': { tripId: string; travelerId: string; reason: string | null };
-  'trip.completed': { tripId: string; travelerId: string };
-  'offer.created': {
-    offerId: string;
-    requestId: string;
-    tripId: string;
-    customerId: string;
-    travelerId: string;
-    amountMinor: number;
-    currency: string;
-  };
-  'offer.countered': {
-    offerId: string;
-    requestId: string;
-    customerId: string;
-    travelerId: string;
-    amountMinor: number;
-    currency: string;
-  };
-  'offer.closed': { offerId: string; requestId: string; customerId: string; travelerId: string; status: string };
-  'delivery.created': {
-    deliveryId: string;
-    number: string;
-    requestId: string;
-    tripId: string;
-    customerId: string;
-    travelerId: string;
-    amountMinor: number;
-    currency: string;
-  };
-  'delivery.status_changed': {
-    deliveryId: string;
-    customerId: string;
-    travelerId: string;
-    from: string;
-    to: string;
-    at: string;
-  };
-  /** Consumers: payments refunds `refundAmountMinor`, trips releases the reservation. */
-  'delivery.cancelled': {
-    deliveryId: string;
-    tripId: string;
-    reservationId: string;
-    customerId: string;
-    travelerId: string;
-    refundAmountMinor: number;
-    currency: string;
-    cancelledBy: 'CUSTOMER' | 'TRAVELER' | 'SYSTEM';
-    reason: string;
-  };
-  /** Consumers: payments releases the escrow to the traveler. */
-  'delivery.delivered': { deliveryId: string; customerId: string; travelerId: string };
-  'payment.escrow_held': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
-  'payment.refunded': { paymentId: string; deliveryId: string; amountMinor: number; currency: string };
-  'payment.released': {
-    paymentId: string;
-    deliveryId: string;
-    travelerId: string;
-    amountMinor: number;
-    currency: string;
-  };
+export interface DomainEvents<Pub extends EventSchemas = EventSchemas, Con extends EventSchemas = EventSchemas> {
+  publishes: Pub;
+  consumes: Con;
 }
 
-export type Topic = keyof EventPayloads;
+export function defineEvents<
+  Pub extends EventSchemas,
+  Con extends EventSchemas = Record<never, PayloadSchema>,
+>(events: { publishes: Pub; consumes?: Con }): DomainEvents<Pub, Con> {
+  return { publishes: events.publishes, consumes: (events.consumes ?? {}) as Con };
+}
 
-export const eventConsumers: { readonly [T in Topic]: readonly string[] } = {
-  'user.registered': ['users'],
-  'auth.email_verification_requested': [],
-  'auth.email_verified': ['users'],
-  'auth.password_reset_requested': [],
-  'auth.password_changed': [],
-  'auth.two_factor_changed': [],
-  'auth.sessions_revoked': [],
-  'audit.admin_action': [],
-  'user.rating_changed': ['trips'],
-  'trip.cancelled': ['deliveries'],
-  'trip.completed': [],
-  'offer.created': [],
-  'offer.countered': [],
-  'offer.closed': [],
-  'delivery.created': ['users'],
-  'delivery.status_changed': [],
-  'delivery.cancelled': ['payments', 'trips', 'users'],
-  'delivery.delivered': ['payments', 'users'],
-  'payment.escrow_held': [],
-  'payment.refunded': [],
-  'payment.released': [],
+/** Field schemas that payloads share. */
+export const field = {
+  id: () => z.string().regex(UUID_PATTERN, 'a UUID'),
+  instant: () => z.iso.datetime({ offset: true }),
+  currency: () => z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code'),
+  minor: () => z.number().int(),
 };
 
+export type PayloadOf<E extends EventSchemas, T extends keyof E> = z.output<E[T]>;
+
 /** What travels on a queue: the payload plus enough to process it once and trace it. */
-export interface EventEnvelope<T extends Topic = Topic> {
+export interface EventEnvelope<P = Record<string, unknown>> {
   id: string;
-  topic: T;
+  topic: string;
   aggregateId: string | null;
   occurredAt: string;
-  payload: EventPayloads[T];
+  payload: P;
 }
 
+/** One handler for every topic a domain consumes; each runs in the transaction that records the event. */
+export type EventHandlers<Tx, Con extends EventSchemas> = {
+  [T in keyof Con]: (tx: Tx, payload: z.output<Con[T]>, event: EventEnvelope<z.output<Con[T]>>) => Promise<void>;
+};
+
 export const eventQueueName = (consumer: string): string => `events.${consumer}`;
+
+/** Topic → the domains that consume it, from every domain's declaration. */
+export type EventRoutes = Readonly<Record<string, readonly string[]>>;
+
+export function routesOf(domains: Readonly<Record<string, DomainEvents>>): EventRoutes {
+  const routes: Record<string, string[]> = {};
+  for (const [domain, events] of Object.entries(domains)) {
+    for (const topic of Object.keys(events.consumes)) (routes[topic] ??= []).push(domain);
+  }
+  return routes;
+}

@@ -1,31 +1,46 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import { ident, type SqlClient } from '../prisma.js';
-import type { EventPayloads, Topic } from './events.js';
+import type { EventSchemas } from './events.js';
+
+/** A payload that breaks its topic's schema: a bug in the publisher, never written. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
 
 /**
  * Writes events into a domain's `outbox_event` table inside the caller's transaction, so an
- * event exists exactly when the change that caused it committed.
+ * event exists exactly when the change that caused it committed. Only topics the domain declares
+ * it publishes can be written, and each payload is checked against its schema first: a bad one
+ * throws and rolls the change back with it.
  */
-export class Outbox {
+export class Outbox<Pub extends EventSchemas = EventSchemas> {
   private readonly table: string;
 
-  constructor(schema: string) {
+  constructor(
+    schema: string,
+    private readonly publishes: Pub,
+  ) {
     this.table = `${ident(schema)}.outbox_event`;
   }
 
-  async write<T extends Topic>(
+  async write<T extends keyof Pub & string>(
     tx: SqlClient,
     topic: T,
-    payload: EventPayloads[T],
+    payload: z.input<Pub[T]>,
     aggregateId?: string,
   ): Promise<string> {
+    const schema = this.publishes[topic];
+    if (!schema) throw new InvalidEventError(`this domain does not publish ${topic}`);
+    const checked = schema.safeParse(payload);
+    if (!checked.success) throw new InvalidEventError(`${topic}: ${checked.error.message}`);
     const id = randomUUID();
     await tx.$executeRawUnsafe(
       `INSERT INTO ${this.table} (id, topic, aggregate_id, payload) VALUES ($1::uuid, $2, $3, $4::jsonb)`,
       id,
       topic,
       aggregateId ?? null,
-      JSON.stringify(payload),
+      JSON.stringify(checked.data),
     );
     return id;
   }

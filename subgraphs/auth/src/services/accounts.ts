@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, type Outbox, type ServiceClient } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, type ServiceClient } from '@p2p/kit';
+import type { AuthOutbox } from '../events.js';
+import { AuthError } from '../errors.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Credential, Role } from '../generated/prisma/client.js';
 import { assertStrongPassword, type PasswordHasher } from './passwords.js';
@@ -30,7 +32,7 @@ const DELETE_PROFILE = /* GraphQL */ `
 `;
 
 const emailTaken = () =>
-  new DomainError(ErrorCode.EMAIL_ALREADY_REGISTERED, 'An account with this email already exists', { field: 'email' });
+  new DomainError(AuthError.EMAIL_ALREADY_REGISTERED, 'An account with this email already exists', { field: 'email' });
 
 /**
  * Account creation as a small saga: the profile is created in users first (idempotent by id),
@@ -40,7 +42,7 @@ export class Accounts {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly hasher: PasswordHasher,
-    private readonly outbox: Outbox,
+    private readonly outbox: AuthOutbox,
     private readonly services: ServiceClient,
     private readonly tokens: ActionTokens,
   ) {}

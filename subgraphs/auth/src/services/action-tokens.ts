@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, type Outbox, type Redis } from '@p2p/kit';
+import { DomainError, ErrorCode, type Redis, type Transaction } from '@p2p/kit';
+import type { AuthOutbox } from '../events.js';
+import { AuthError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential, TokenPurpose } from '../generated/prisma/client.js';
 import { randomToken, sha256 } from './crypto.js';
@@ -8,7 +10,7 @@ import { normaliseEmail } from './validation.js';
 import { withinQuota } from './throttle.js';
 import type { Sessions } from './sessions.js';
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Tx = Transaction<PrismaClient>;
 
 export interface ActionTokenPolicy {
   emailTtlHours: number;
@@ -26,7 +28,7 @@ export class ActionTokens {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly redis: Redis,
-    private readonly outbox: Outbox,
+    private readonly outbox: AuthOutbox,
     private readonly hasher: PasswordHasher,
     private readonly sessions: Sessions,
     private readonly policy: ActionTokenPolicy,
@@ -138,7 +140,7 @@ export class ActionTokens {
       data: { usedAt: new Date() },
     });
     if (used.count === 0)
-      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link was already used', { field: 'token' });
+      throw new DomainError(AuthError.INVALID_TOKEN, 'This link was already used', { field: 'token' });
     return row!;
   }
 
@@ -147,9 +149,9 @@ export class ActionTokens {
     purpose: TokenPurpose,
   ): void {
     if (!row || row.purpose !== purpose)
-      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link is not valid', { field: 'token' });
-    if (row.usedAt) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This link was already used', { field: 'token' });
+      throw new DomainError(AuthError.INVALID_TOKEN, 'This link is not valid', { field: 'token' });
+    if (row.usedAt) throw new DomainError(AuthError.INVALID_TOKEN, 'This link was already used', { field: 'token' });
     if (row.expiresAt.getTime() <= Date.now())
-      throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This link has expired; ask for a new one', { field: 'token' });
+      throw new DomainError(AuthError.TOKEN_EXPIRED, 'This link has expired; ask for a new one', { field: 'token' });
   }
 }

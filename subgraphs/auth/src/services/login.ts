@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode } from '@p2p/kit';
+import type { AuthOutbox } from '../events.js';
+import { AuthError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential } from '../generated/prisma/client.js';
 import { randomToken, sha256 } from './crypto.js';
@@ -16,7 +18,7 @@ export type LoginOutcome =
   { kind: 'tokens'; tokens: IssuedTokens } | { kind: 'challenge'; challengeToken: string; expiresAt: Date };
 
 // One message whether the address is unknown or the password wrong: it must not reveal which.
-const invalidCredentials = () => new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Email or password is incorrect');
+const invalidCredentials = () => new DomainError(AuthError.INVALID_CREDENTIALS, 'Email or password is incorrect');
 
 export class Login {
   constructor(
@@ -25,7 +27,7 @@ export class Login {
     private readonly throttle: LoginThrottle,
     private readonly sessions: Sessions,
     private readonly twoFactor: TwoFactor,
-    private readonly outbox: Outbox,
+    private readonly outbox: AuthOutbox,
   ) {}
 
   async login(rawEmail: string, password: string, device: Device): Promise<LoginOutcome> {
@@ -64,12 +66,12 @@ export class Login {
       where: { tokenHash: sha256(input.challengeToken) },
     });
     if (!challenge || challenge.usedAt || challenge.attempts >= CHALLENGE_MAX_ATTEMPTS) {
-      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This sign-in attempt is no longer valid; sign in again', {
+      throw new DomainError(AuthError.INVALID_TOKEN, 'This sign-in attempt is no longer valid; sign in again', {
         field: 'challengeToken',
       });
     }
     if (challenge.expiresAt.getTime() <= Date.now())
-      throw new DomainError(ErrorCode.TOKEN_EXPIRED, 'This sign-in attempt expired; sign in again');
+      throw new DomainError(AuthError.TOKEN_EXPIRED, 'This sign-in attempt expired; sign in again');
     await this.prisma.loginChallenge.update({ where: { id: challenge.id }, data: { attempts: { increment: 1 } } });
     if (input.code) await this.twoFactor.acceptTotp(challenge.userId, input.code);
     else if (input.recoveryCode) await this.twoFactor.acceptRecoveryCode(challenge.userId, input.recoveryCode);
@@ -81,7 +83,7 @@ export class Login {
       where: { id: challenge.id, usedAt: null },
       data: { usedAt: new Date() },
     });
-    if (used.count === 0) throw new DomainError(ErrorCode.INVALID_TOKEN, 'This sign-in attempt was already completed');
+    if (used.count === 0) throw new DomainError(AuthError.INVALID_TOKEN, 'This sign-in attempt was already completed');
     const credential = await this.prisma.credential.findUniqueOrThrow({ where: { id: challenge.userId } });
     assertActive(credential);
     return this.sessions.start(credential, device);
@@ -90,7 +92,7 @@ export class Login {
   async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
     const credential = await this.prisma.credential.findUniqueOrThrow({ where: { id: userId } });
     if (!(await this.hasher.verify(credential.passwordHash, current))) {
-      throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'The current password is incorrect', {
+      throw new DomainError(AuthError.INVALID_CREDENTIALS, 'The current password is incorrect', {
         field: 'currentPassword',
       });
     }
@@ -106,5 +108,5 @@ export class Login {
 
 function assertActive(credential: Credential): void {
   if (credential.status !== 'ACTIVE')
-    throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled; contact support');
+    throw new DomainError(AuthError.ACCOUNT_DISABLED, 'This account is disabled; contact support');
 }

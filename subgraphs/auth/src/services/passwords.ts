@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
-import { DomainError, ErrorCode } from '@p2p/kit';
+import { DomainError } from '@p2p/kit';
+import { AuthError } from '../errors.js';
 
 export interface PasswordCost {
   memoryKib: number;
@@ -29,7 +30,7 @@ const COMMON = new Set([
 
 /** Refuses weak passwords with WEAK_PASSWORD and says why, so the form can show it. */
 export function assertStrongPassword(password: string, email: string): void {
-  const weak = (reason: string) => new DomainError(ErrorCode.WEAK_PASSWORD, reason, { field: 'password' });
+  const weak = (reason: string) => new DomainError(AuthError.WEAK_PASSWORD, reason, { field: 'password' });
   if (password.length < MIN_PASSWORD_LENGTH) throw weak(`Use at least ${MIN_PASSWORD_LENGTH} characters`);
   if (password.length > MAX_PASSWORD_LENGTH) throw weak(`Use at most ${MAX_PASSWORD_LENGTH} characters`);
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;

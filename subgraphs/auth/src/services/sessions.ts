@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '@p2p/kit';
-import { DomainError, ErrorCode, forbidden, type Logger } from '@p2p/kit';
+import { AuthError } from '../errors.js';
+import { DomainError, forbidden, type Logger } from '@p2p/kit';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential, Session } from '../generated/prisma/client.js';
 import { randomToken, sha256 } from './crypto.js';
@@ -66,13 +67,13 @@ export class Sessions {
       where: { tokenHash: sha256(presented) },
       include: { session: { include: { credential: true } } },
     });
-    if (!found) throw new DomainError(ErrorCode.INVALID_TOKEN, 'Unknown refresh token');
+    if (!found) throw new DomainError(AuthError.INVALID_TOKEN, 'Unknown refresh token');
     const { session } = found;
     if (session.revokedAt || session.expiresAt.getTime() <= Date.now() || found.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError(ErrorCode.INVALID_TOKEN, 'This session has ended; sign in again');
+      throw new DomainError(AuthError.INVALID_TOKEN, 'This session has ended; sign in again');
     }
     if (session.credential.status !== 'ACTIVE')
-      throw new DomainError(ErrorCode.ACCOUNT_DISABLED, 'This account is disabled');
+      throw new DomainError(AuthError.ACCOUNT_DISABLED, 'This account is disabled');
     if (found.spentAt) return this.reuseDetected(session.id);
     const next = await this.prisma.$transaction(async (tx) => {
       // Conditional update: of two concurrent refreshes with one token, exactly one wins.
@@ -124,7 +125,7 @@ export class Sessions {
     await this.revoke({ id: sessionId }, 'refresh_token_reuse');
     this.log.warn({ sessionId }, 'spent refresh token presented again; session revoked');
     throw new DomainError(
-      ErrorCode.REFRESH_TOKEN_REUSED,
+      AuthError.REFRESH_TOKEN_REUSED,
       'This refresh token was already used; the session has been signed out',
     );
   }

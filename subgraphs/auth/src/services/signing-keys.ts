@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
-import type { Outbox } from '@p2p/kit';
+import type { AuthOutbox } from '../events.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { SecretBox } from './crypto.js';
 
@@ -32,7 +32,7 @@ export class SigningKeys {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SecretBox,
-    private readonly outbox: Outbox,
+    private readonly outbox: AuthOutbox,
     private readonly opts: { issuer: string; audience: string; accessTtlSeconds: number },
   ) {}
 

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { DomainError, ErrorCode, type Outbox } from '@p2p/kit';
+import { DomainError } from '@p2p/kit';
+import type { AuthOutbox } from '../events.js';
+import { AuthError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { sha256, type SecretBox } from './crypto.js';
 
@@ -10,7 +12,7 @@ const PERIOD = 30;
 const RECOVERY_CODE_COUNT = 10;
 
 const invalidCode = (message = 'The code is not valid') =>
-  new DomainError(ErrorCode.INVALID_TOTP_CODE, message, { field: 'code' });
+  new DomainError(AuthError.INVALID_TOTP_CODE, message, { field: 'code' });
 
 /** Recovery codes read like `k7qm-2xwd-9fhp`: 60 bits, easy to type from paper. */
 function newRecoveryCode(): string {
@@ -34,7 +36,7 @@ export class TwoFactor {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly box: SecretBox,
-    private readonly outbox: Outbox,
+    private readonly outbox: AuthOutbox,
   ) {}
 
   async isEnabled(userId: string): Promise<boolean> {
@@ -44,7 +46,7 @@ export class TwoFactor {
 
   async enrol(userId: string, email: string) {
     if (await this.isEnabled(userId))
-      throw new DomainError(ErrorCode.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
+      throw new DomainError(AuthError.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
     const secret = new Secret({ size: 20 });
     await this.prisma.twoFactor.upsert({
       where: { userId },
@@ -61,8 +63,8 @@ export class TwoFactor {
 
   async confirm(userId: string, code: string): Promise<string[]> {
     const row = await this.prisma.twoFactor.findUnique({ where: { userId } });
-    if (!row) throw new DomainError(ErrorCode.TWO_FACTOR_NOT_ENABLED, 'Start enrolment first');
-    if (row.enabledAt) throw new DomainError(ErrorCode.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
+    if (!row) throw new DomainError(AuthError.TWO_FACTOR_NOT_ENABLED, 'Start enrolment first');
+    if (row.enabledAt) throw new DomainError(AuthError.TWO_FACTOR_ALREADY_ENABLED, 'Two-factor sign-in is already on');
     await this.acceptTotp(userId, code);
     return this.prisma.$transaction(async (tx) => {
       await tx.twoFactor.update({ where: { userId }, data: { enabledAt: new Date() } });
@@ -93,7 +95,7 @@ export class TwoFactor {
 
   async acceptTotp(userId: string, code: string): Promise<void> {
     const row = await this.prisma.twoFactor.findUnique({ where: { userId } });
-    if (!row) throw new DomainError(ErrorCode.TWO_FACTOR_NOT_ENABLED, 'Two-factor sign-in is off');
+    if (!row) throw new DomainError(AuthError.TWO_FACTOR_NOT_ENABLED, 'Two-factor sign-in is off');
     const secret = Secret.fromBase32(this.box.open(row.secretEncrypted));
     const now = Date.now();
     const delta = TOTP.validate({ token: code.trim(), secret, period: PERIOD, timestamp: now, window: 1 });

@@ -1,16 +1,15 @@
-import type { EventHandlers } from '@p2p/kit';
+import type { EventHandlers, Transaction } from '@p2p/kit';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { DeliveriesServices } from '../context.js';
-import { LIVE } from '../services/offers.js';
-
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+import type { events } from '../events.js';
 
 /** A cancelled trip withdraws its live offers and cancels its booked deliveries (full refund). */
-export function eventHandlers(services: DeliveriesServices): EventHandlers<Tx> {
+export function eventHandlers(
+  services: DeliveriesServices,
+): EventHandlers<Transaction<PrismaClient>, typeof events.consumes> {
   return {
     'trip.cancelled': async (tx, event) => {
-      const live = await tx.offer.findMany({ where: { tripId: event.tripId, status: { in: LIVE } } });
-      for (const offer of live) await services.offers.close(tx, offer, 'WITHDRAWN');
+      await services.offers.withdrawForTrip(tx, event.tripId);
       await services.deliveries.cancelForTrip(tx, event.tripId, event.reason ?? 'The traveler cancelled the trip');
     },
   };

@@ -1,9 +1,10 @@
-import { DomainError, ErrorCode } from '@p2p/kit';
+import { DomainError } from '@p2p/kit';
+import { DeliveriesError } from '../errors.js';
 import type { Remote } from './remote.js';
 
 /** Neutral on purpose: neither party learns who blocked whom. */
 export const userBlocked = (): DomainError =>
-  new DomainError(ErrorCode.USER_BLOCKED, 'Offers between these two accounts are not possible');
+  new DomainError(DeliveriesError.USER_BLOCKED, 'Offers between these two accounts are not possible');
 
 /**
  * A customer and a traveler where either blocked the other cannot deal with each other: no

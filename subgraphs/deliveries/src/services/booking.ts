@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, notFound, type Logger, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, forbidden, notFound, type Logger, type Transaction } from '@p2p/kit';
+import type { DeliveriesOutbox } from '../events.js';
 import type { BookingSaga, Delivery, DeliveryRequest, Offer, PrismaClient } from '../generated/prisma/client.js';
 import { assertNotBlocked } from './blocks.js';
 import { LIVE, assertNotExpired } from './offers.js';
 import type { Remote } from './remote.js';
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Tx = Transaction<PrismaClient>;
 
 /** Where a test (or a chaos drill) may inject a failure into the saga. */
 export type FaultPoint = 'after_claim' | 'after_reserve' | 'after_charge' | 'during_create';
@@ -24,7 +25,7 @@ export class Booking {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveriesOutbox,
     private readonly remote: Remote,
     private readonly log: Logger,
   ) {}

@@ -8,13 +8,14 @@ import {
   notFound,
   pageOf,
   pageSizeOf,
-  type Outbox,
+  type Transaction,
 } from '@p2p/kit';
+import type { DeliveriesOutbox } from '../events.js';
 import type { Delivery, DeliveryStatus, PrismaClient } from '../generated/prisma/client.js';
 import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Tx = Transaction<PrismaClient>;
 type Actor = 'CUSTOMER' | 'TRAVELER';
 
 /** Who may move a delivery from one status to the next. QR verification will guard pickup and hand-over. */
@@ -30,7 +31,7 @@ const transitions: Record<DeliveryStatus, Partial<Record<DeliveryStatus, Actor[]
 export class Deliveries {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveriesOutbox,
     private readonly policy: CancellationPolicy,
   ) {}
 

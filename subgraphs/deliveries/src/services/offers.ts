@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, forbidden, money, notFound, type Money, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, forbidden, money, notFound, type Money, type Transaction } from '@p2p/kit';
+import type { DeliveriesOutbox } from '../events.js';
+import { DeliveriesError } from '../errors.js';
 import type { DeliveryRequest, Offer, OfferStatus, PrismaClient } from '../generated/prisma/client.js';
 import { assertNotBlocked, userBlocked } from './blocks.js';
 import type { Remote, TripSummary } from './remote.js';
 
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+type Tx = Transaction<PrismaClient>;
 
 export interface MakeOfferInput {
   requestId: string;
@@ -28,7 +30,7 @@ const mismatch = (field: string, message: string) => new DomainError(ErrorCode.C
 export class Offers {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveriesOutbox,
     private readonly remote: Remote,
   ) {}
 
@@ -158,6 +160,12 @@ export class Offers {
     return updated;
   }
 
+  /** The trip was cancelled: its live offers are withdrawn (in the event's transaction). */
+  async withdrawForTrip(tx: Tx, tripId: string): Promise<void> {
+    const live = await tx.offer.findMany({ where: { tripId, status: { in: LIVE } } });
+    for (const offer of live) await this.close(tx, offer, 'WITHDRAWN');
+  }
+
   /** Closes every live offer past its expiry; run by the scheduled job. Returns how many. */
   async expireDue(now = new Date()): Promise<number> {
     const due = await this.prisma.offer.findMany({
@@ -223,7 +231,7 @@ export class Offers {
 
 /** An offer past its expiry that the job has not closed yet behaves as expired. */
 export function assertNotExpired(offer: Offer, now = new Date()): void {
-  if (offer.expiresAt <= now) throw new DomainError(ErrorCode.OFFER_EXPIRED, 'This offer has expired');
+  if (offer.expiresAt <= now) throw new DomainError(DeliveriesError.OFFER_EXPIRED, 'This offer has expired');
 }
 
 function assertTripFits(trip: TripSummary, travelerId: string, request: DeliveryRequest): void {
@@ -241,7 +249,7 @@ function assertTripFits(trip: TripSummary, travelerId: string, request: Delivery
     remaining.volumeL < request.volumeL ||
     remaining.items < request.quantity
   ) {
-    throw new DomainError(ErrorCode.CAPACITY_EXCEEDED, 'This trip has no room left for this parcel');
+    throw new DomainError(DeliveriesError.CAPACITY_EXCEEDED, 'This trip has no room left for this parcel');
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, decodeCursor, forbidden, notFound, pageOf, pageSizeOf, type Outbox } from '@p2p/kit';
+import { DomainError, ErrorCode, decodeCursor, forbidden, notFound, pageOf, pageSizeOf } from '@p2p/kit';
+import type { DeliveriesOutbox } from '../events.js';
 import type { DeliveryRequest, PrismaClient, RequestStatus } from '../generated/prisma/client.js';
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
 import { parseCreateRequest, type CreateRequestInput, type RequestLimits } from './request-input.js';
@@ -7,7 +8,7 @@ import { parseCreateRequest, type CreateRequestInput, type RequestLimits } from 
 export class Requests {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveriesOutbox,
     private readonly limits: RequestLimits,
   ) {}
 

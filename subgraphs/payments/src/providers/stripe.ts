@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { DomainError, ErrorCode } from '@p2p/kit';
+import { PaymentsError } from '../errors.js';
 import type { StripeSettings } from '../config.js';
 import { toStripeAmount } from '../currencies/provider-units.js';
 import type {
@@ -44,7 +45,8 @@ export class StripeProvider implements PaymentProvider {
   ) {}
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
-    if (!request.source) throw new DomainError(ErrorCode.PAYMENT_FAILED, 'The customer has no saved payment method');
+    if (!request.source)
+      throw new DomainError(PaymentsError.PAYMENT_FAILED, 'The customer has no saved payment method');
     try {
       const intent = await this.stripe.paymentIntents.create(
         {
@@ -99,7 +101,7 @@ export class StripeProvider implements PaymentProvider {
         { idempotencyKey: request.idempotencyKey },
       );
       if (refund.status === 'failed' || refund.status === 'canceled') {
-        throw new DomainError(ErrorCode.PAYMENT_FAILED, `The refund ${refund.status}`, {
+        throw new DomainError(PaymentsError.PAYMENT_FAILED, `The refund ${refund.status}`, {
           providerCode: refund.failure_reason ?? refund.status,
         });
       }
@@ -252,7 +254,7 @@ function providerError(err: unknown): Error {
   if (err instanceof Stripe.errors.StripeError) {
     const status = err.statusCode ?? 0;
     if (status >= 400 && status < 500 && status !== 401 && status !== 409 && status !== 429) {
-      return new DomainError(ErrorCode.PAYMENT_FAILED, `The payment provider refused: ${err.message}`, {
+      return new DomainError(PaymentsError.PAYMENT_FAILED, `The payment provider refused: ${err.message}`, {
         providerCode: err.code ?? err.type,
       });
     }

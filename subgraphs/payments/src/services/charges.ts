@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@p2p/kit';
+import { PaymentsError } from '../errors.js';
 import type { Payment, PrismaClient } from '../generated/prisma/client.js';
 import type { PricingConfig } from '../config.js';
 import type { ChargeOutcome, PaymentProvider, PaymentSource } from '../providers/provider.js';
@@ -33,7 +34,7 @@ type Settled = { payment: Payment; failure: DomainError | null };
 
 const conflict = (message: string) => new DomainError(ErrorCode.CONFLICT, message);
 const declined = (code: string | null, message = 'The payment was declined') =>
-  new DomainError(ErrorCode.PAYMENT_FAILED, message, { declineCode: code });
+  new DomainError(PaymentsError.PAYMENT_FAILED, message, { declineCode: code });
 
 /**
  * Charges a customer into escrow, idempotently by delivery id.

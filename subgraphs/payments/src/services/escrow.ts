@@ -1,4 +1,4 @@
-import type { Outbox } from '@p2p/kit';
+import type { PaymentsOutbox } from '../events.js';
 import type { Payment } from '../generated/prisma/client.js';
 import { Account, type Db, type Ledger } from './ledger.js';
 import { splitOfKept } from './pricing.js';
@@ -12,7 +12,7 @@ import { splitOfKept } from './pricing.js';
 export class Escrow {
   constructor(
     private readonly ledger: Ledger,
-    private readonly outbox: Outbox,
+    private readonly outbox: PaymentsOutbox,
   ) {}
 
   /** PENDING → HELD: the provider took the customer's money; it now sits in escrow. */

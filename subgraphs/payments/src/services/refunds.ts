@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, badInput, inWholeSteps, stepOf } from '@p2p/kit';
+import { PaymentsError } from '../errors.js';
 import type { Payment, PrismaClient, Refund } from '../generated/prisma/client.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import type { Charges } from './charges.js';
@@ -75,7 +76,7 @@ export class Refunds {
       await this.deps.charges.settle(deliveryId);
     } catch (err) {
       // Declined: nothing was charged, and reserve() voids the delivery.
-      if (!(err instanceof DomainError && err.code === ErrorCode.PAYMENT_FAILED)) throw err;
+      if (!(err instanceof DomainError && err.code === PaymentsError.PAYMENT_FAILED)) throw err;
     }
   }
 
@@ -152,7 +153,7 @@ export class Refunds {
             providerRef,
           });
         } catch (err) {
-          if (!(err instanceof DomainError && err.code === ErrorCode.PAYMENT_FAILED)) throw err;
+          if (!(err instanceof DomainError && err.code === PaymentsError.PAYMENT_FAILED)) throw err;
           // Refused for good: the refund fails and its amount is held again.
           await tx.refund.update({ where: { id: refund.id }, data: { status: 'FAILED', completedAt: new Date() } });
           return { payment: current, failure: err };
@@ -168,7 +169,7 @@ export class Refunds {
 function replay(earlier: Refund, payment: Payment): Plan {
   if (earlier.status === 'SUCCEEDED') return { kind: 'done', payment };
   if (earlier.status === 'PENDING') return { kind: 'provider' };
-  throw new DomainError(ErrorCode.PAYMENT_FAILED, 'The payment provider refused this refund');
+  throw new DomainError(PaymentsError.PAYMENT_FAILED, 'The payment provider refused this refund');
 }
 
 /**

@@ -1,4 +1,5 @@
-import { DomainError, ErrorCode, type EventPayloads, type Logger } from '@p2p/kit';
+import { DomainError, ErrorCode, type Logger } from '@p2p/kit';
+import type { DeliveryCancelled } from '../events.js';
 import type { Payment } from '../generated/prisma/client.js';
 import type { Escrow } from './escrow.js';
 import type { Db } from './ledger.js';
@@ -36,7 +37,7 @@ export class Settlements {
   }
 
   /** delivery.cancelled: refunds `refundAmountMinor` (at most what is held), then releases the rest. */
-  async settleCancellation(tx: Db, event: EventPayloads['delivery.cancelled']): Promise<void> {
+  async settleCancellation(tx: Db, event: DeliveryCancelled): Promise<void> {
     if (event.refundAmountMinor > 0) {
       try {
         await this.deps.refunds.refund({

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, badInput, isUuid, notFound, parcelCategory } from '@p2p/kit';
+import { TripsError } from '../errors.js';
 import type { CapacityReservation, PrismaClient, Trip } from '../generated/prisma/client.js';
 import { demandOf, toCapacity, type CapacityLike, type Quantities } from './quantities.js';
 import type { TripTables } from './sql.js';
@@ -148,7 +149,7 @@ export class Reservations {
         category,
       });
     }
-    return new DomainError(ErrorCode.CAPACITY_EXCEEDED, 'The parcel does not fit in what is left of this trip', {
+    return new DomainError(TripsError.CAPACITY_EXCEEDED, 'The parcel does not fit in what is left of this trip', {
       remaining: remainingOf(trip),
     });
   }

@@ -8,9 +8,9 @@ import {
   notFound,
   pageOf,
   pageSizeOf,
-  type Outbox,
   type Page,
 } from '@p2p/kit';
+import type { TripsOutbox } from '../events.js';
 import type { Prisma, PrismaClient, Trip, TripStatus } from '../generated/prisma/client.js';
 import { scheduleOf, shapeColumns, tripShapeOf, type TripShape, type TripShapeInput } from './trip-input.js';
 import { reviseTrip, type TripChanges } from './trip-changes.js';
@@ -37,7 +37,7 @@ const transitions = {
 export class Trips {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly outbox: Outbox,
+    private readonly outbox: TripsOutbox,
     private readonly tables: TripTables,
     private readonly maxPageSize: number,
   ) {}

@@ -1,42 +1,25 @@
-import type { EventHandlers } from '@p2p/kit';
+import type { EventHandlers, Transaction } from '@p2p/kit';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { UsersServices } from '../context.js';
-
-type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+import type { events } from '../events.js';
 
 /** Events users consumes; each runs in the transaction that records the event as processed. */
-export function eventHandlers(services: UsersServices): EventHandlers<Tx> {
+export function eventHandlers(
+  services: UsersServices,
+): EventHandlers<Transaction<PrismaClient>, typeof events.consumes> {
+  const { profiles, statistics } = services;
   return {
     'user.registered': async (tx, event) => {
-      await services.profiles.create(
-        {
-          id: event.userId,
-          firstName: event.firstName,
-          lastName: event.lastName,
-          language: event.language,
-          timezone: event.timezone,
-        },
-        tx,
-      );
-      await services.statistics.createZero(event.userId, tx);
+      const { userId: id, firstName, lastName, language, timezone } = event;
+      await profiles.create({ id, firstName, lastName, language, timezone }, tx);
+      await statistics.createZero(event.userId, tx);
     },
+    'auth.email_verified': (tx, event) => profiles.markEmailVerified(tx, event.userId),
     'delivery.created': async (tx, event) => {
-      await services.statistics.increment(tx, event.customerId, { deliveriesAsCustomer: 1 });
-      await services.statistics.increment(tx, event.travelerId, { deliveriesAsTraveler: 1 });
+      await statistics.increment(tx, event.customerId, { deliveriesAsCustomer: 1 });
+      await statistics.increment(tx, event.travelerId, { deliveriesAsTraveler: 1 });
     },
-    'delivery.delivered': async (tx, event) => {
-      for (const userId of [event.customerId, event.travelerId])
-        await services.statistics.increment(tx, userId, { completedDeliveries: 1 });
-    },
-    'delivery.cancelled': async (tx, event) => {
-      for (const userId of [event.customerId, event.travelerId])
-        await services.statistics.increment(tx, userId, { cancelledDeliveries: 1 });
-    },
-    'auth.email_verified': async (tx, event) => {
-      await tx.user.updateMany({
-        where: { id: event.userId, verificationLevel: 'NONE' },
-        data: { verificationLevel: 'EMAIL' },
-      });
-    },
+    'delivery.delivered': (tx, event) => statistics.incrementBoth(tx, event, { completedDeliveries: 1 }),
+    'delivery.cancelled': (tx, event) => statistics.incrementBoth(tx, event, { cancelledDeliveries: 1 }),
   };
 }

@@ -41,6 +41,14 @@ export class Profiles {
     return user;
   }
 
+  /** The address was verified (`auth.email_verified`): the level rises from NONE, never falls. */
+  async markEmailVerified(db: Db, userId: string): Promise<void> {
+    await db.user.updateMany({
+      where: { id: userId, verificationLevel: 'NONE' },
+      data: { verificationLevel: 'EMAIL' },
+    });
+  }
+
   /** Compensation for a registration that did not complete. */
   async delete(id: string): Promise<boolean> {
     const { count } = await this.prisma.user.deleteMany({ where: { id } });

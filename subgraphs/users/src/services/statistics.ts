@@ -1,6 +1,7 @@
 import type { PrismaClient, Statistics as StatisticsRow } from '../generated/prisma/client.js';
 
 type Db = Pick<PrismaClient, 'statistics'>;
+type Counter = 'deliveriesAsCustomer' | 'deliveriesAsTraveler' | 'completedDeliveries' | 'cancelledDeliveries';
 
 export class Statistics {
   constructor(private readonly prisma: PrismaClient) {}
@@ -11,15 +12,18 @@ export class Statistics {
   }
 
   /** Adds to counters; the caller's transaction also records the event as processed, so it counts once. */
-  async increment(
-    db: Db,
-    userId: string,
-    by: Partial<
-      Record<'deliveriesAsCustomer' | 'deliveriesAsTraveler' | 'completedDeliveries' | 'cancelledDeliveries', number>
-    >,
-  ): Promise<void> {
+  async increment(db: Db, userId: string, by: Partial<Record<Counter, number>>): Promise<void> {
     const data = Object.fromEntries(Object.entries(by).map(([k, v]) => [k, { increment: v }]));
     await db.statistics.upsert({ where: { userId }, create: { userId, ...by }, update: data });
+  }
+
+  /** The same counters for both parties of a delivery. */
+  async incrementBoth(
+    db: Db,
+    parties: { customerId: string; travelerId: string },
+    by: Partial<Record<Counter, number>>,
+  ) {
+    for (const userId of [parties.customerId, parties.travelerId]) await this.increment(db, userId, by);
   }
 
   async byUserIds(ids: readonly string[]): Promise<Map<string, StatisticsRow>> {

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '@p2p/kit';
+import { count, signUp, startPlatform, waitFor, type Platform } from '@p2p/testing';
+
+/** `npm run worker -- <name>`, as an operator would start it beside a server-only process. */
+function startWorkers(name: string, env: Record<string, string>): ChildProcess {
+  const tsx = resolve(REPO_ROOT, 'node_modules/.bin/tsx');
+  return spawn(tsx, ['scripts/subgraph.ts', '--workers-only', name], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((done) => (child.exitCode !== null ? done(child.exitCode) : child.once('exit', done)));
+
+describe('servers and workers in processes of their own', () => {
+  let platform: Platform;
+  const workers: ChildProcess[] = [];
+  const statistics = (id: string) =>
+    count(platform, 'SELECT count(*) AS n FROM users.statistics WHERE user_id = $1', [id]);
+  const unpublished = () => count(platform, 'SELECT count(*) AS n FROM auth.outbox_event WHERE published_at IS NULL');
+
+  beforeAll(async () => {
+    platform = await startPlatform({ subgraphs: ['auth', 'users'], roles: { auth: 'server', users: 'server' } });
+  });
+  afterAll(async () => {
+    for (const child of workers) if (child.exitCode === null) child.kill('SIGKILL');
+    await platform?.stop();
+  });
+
+  it('a server-only subgraph relays and consumes nothing; `npm run worker` does it, then stops on SIGTERM', async () => {
+    const user = await signUp(platform);
+    // The profile is an internal call; the statistics row waits for the event.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await unpublished()).toBeGreaterThan(0);
+    expect(await statistics(user.id)).toBe(0);
+
+    workers.push(startWorkers('auth', platform.env), startWorkers('users', platform.env));
+    await waitFor(async () => (await statistics(user.id)) === 1, 30_000, 'the workers to relay and consume');
+    expect(await unpublished()).toBe(0);
+
+    for (const child of workers) child.kill('SIGTERM');
+    expect(await Promise.all(workers.map(exited))).toEqual([0, 0]);
+  });
+});

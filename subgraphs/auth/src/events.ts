@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineEvents, field } from '@p2p/kit';
+import type { Outbox } from '@p2p/kit';
+
+const userId = field.id();
+const actionToken = z.strictObject({ userId, email: z.string(), token: z.string(), expiresAt: field.instant() });
+
+/** auth's events. The mails (verification, reset) are sent by whoever consumes the requests. */
+export const events = defineEvents({
+  publishes: {
+    'user.registered': z.strictObject({
+      userId,
+      email: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      roles: z.array(z.enum(['CUSTOMER', 'TRAVELER'])),
+      language: z.string(),
+      timezone: z.string(),
+    }),
+    'auth.email_verification_requested': actionToken,
+    'auth.email_verified': z.strictObject({ userId, email: z.string() }),
+    'auth.password_reset_requested': actionToken,
+    'auth.password_changed': z.strictObject({ userId }),
+    'auth.two_factor_changed': z.strictObject({ userId, enabled: z.boolean() }),
+    /** Every action taken with an admin scope; the admin domain will keep them as its audit log. */
+    'audit.admin_action': z.strictObject({
+      actorId: field.id(),
+      sessionId: field.id(),
+      action: z.string(),
+      targetType: z.string(),
+      targetId: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  },
+});
+
+export type AuthOutbox = Outbox<typeof events.publishes>;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineEvents, field, type Outbox } from '@p2p/kit';
+
+const parties = { customerId: field.id(), travelerId: field.id() };
+const price = { amountMinor: field.minor(), currency: field.currency() };
+const deliveryStatus = z.enum(['ACCEPTED', 'PICKED_UP', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'DISPUTED']);
+
+/** deliveries' events: the negotiation and the delivery's life, out; a trip's cancellation, in. */
+export const events = defineEvents({
+  publishes: {
+    'offer.created': z.strictObject({
+      offerId: field.id(),
+      requestId: field.id(),
+      tripId: field.id(),
+      ...parties,
+      ...price,
+    }),
+    'offer.countered': z.strictObject({ offerId: field.id(), requestId: field.id(), ...parties, ...price }),
+    'offer.closed': z.strictObject({
+      offerId: field.id(),
+      requestId: field.id(),
+      ...parties,
+      status: z.enum(['DECLINED', 'WITHDRAWN', 'EXPIRED']),
+    }),
+    /** users counts it; the booking's escrow is already held (payments' internal call in the saga). */
+    'delivery.created': z.strictObject({
+      deliveryId: field.id(),
+      number: z.string(),
+      requestId: field.id(),
+      tripId: field.id(),
+      ...parties,
+      ...price,
+    }),
+    'delivery.status_changed': z.strictObject({
+      deliveryId: field.id(),
+      ...parties,
+      from: deliveryStatus,
+      to: deliveryStatus,
+      at: field.instant(),
+    }),
+    /** payments refunds `refundAmountMinor`, trips releases the reservation, users counts it. */
+    'delivery.cancelled': z.strictObject({
+      deliveryId: field.id(),
+      tripId: field.id(),
+      reservationId: field.id(),
+      ...parties,
+      refundAmountMinor: field.minor(),
+      currency: field.currency(),
+      cancelledBy: z.enum(['CUSTOMER', 'TRAVELER', 'SYSTEM']),
+      reason: z.string(),
+    }),
+    /** payments releases the escrow to the traveler, users counts it. */
+    'delivery.delivered': z.strictObject({ deliveryId: field.id(), ...parties }),
+  },
+  consumes: {
+    /** Withdraws the trip's live offers and cancels its bookings with a full refund. */
+    'trip.cancelled': z.object({ tripId: field.id(), reason: z.string().nullable() }),
+  },
+});
+
+export type DeliveriesOutbox = Outbox<typeof events.publishes>;

@@ -1,0 +1,45 @@
+import { DateTime, defineSubgraph } from '@p2p/kit';
+import { PrismaClient } from './generated/prisma/client.js';
+import type { Resolvers } from './generated/graphql.js';
+import { loadDeliveriesConfig } from './config.js';
+import { events } from './events.js';
+import { eventHandlers } from './jobs/events.js';
+import { scheduledJobs } from './jobs/scheduled.js';
+import { Delivery, DeliveryStatusChange } from './resolvers/Delivery.js';
+import { DeliveryRequest } from './resolvers/DeliveryRequest.js';
+import { Mutation } from './resolvers/Mutation.js';
+import { Offer } from './resolvers/Offer.js';
+import { Query } from './resolvers/Query.js';
+import { Booking } from './services/booking.js';
+import { Deliveries } from './services/deliveries.js';
+import { Offers } from './services/offers.js';
+import { Remote } from './services/remote.js';
+import { Requests } from './services/requests.js';
+
+const resolvers: Resolvers = { DateTime, Query, Mutation, DeliveryRequest, Offer, Delivery, DeliveryStatusChange };
+
+export default defineSubgraph({
+  name: 'deliveries',
+  config: loadDeliveriesConfig,
+  prisma: PrismaClient,
+  resolvers,
+  events,
+  services: ({ config, prisma, outbox, log, calls }) => {
+    const remote = new Remote(calls);
+    const limits = {
+      maxWeightKg: config.MAX_PARCEL_WEIGHT_KG,
+      maxSideCm: config.MAX_PARCEL_SIDE_CM,
+      maxQuantity: config.MAX_PARCEL_QUANTITY,
+    };
+    const policy = { freeHours: config.CANCELLATION_FREE_HOURS, lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT };
+    return {
+      requests: new Requests(prisma, outbox, limits),
+      offers: new Offers(prisma, outbox, remote),
+      booking: new Booking(prisma, outbox, remote, log),
+      deliveries: new Deliveries(prisma, outbox, policy),
+    };
+  },
+  context: (base, deliveries) => ({ ...base, deliveries }),
+  handlers: eventHandlers,
+  scheduled: scheduledJobs,
+});
