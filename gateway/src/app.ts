@@ -9,7 +9,9 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { Agent } from 'undici';
 import {
+  FiniteNumberLiterals,
   closeAll,
   closeHttpServer,
   createErrorFormatter,
@@ -17,6 +19,7 @@ import {
   createRedis,
   handleGraphQLRequest,
   sendJson,
+  type Logger,
 } from '@p2p/kit';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -46,6 +49,35 @@ function clientIp(req: IncomingMessage, trustedHops: number): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
+/** Apollo Server on `@apollo/gateway`, with the limits and the platform's error masking. */
+async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: Agent, log: Logger) {
+  const subgraphUrls = config.subgraphUrls as Record<string, string>;
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SignedDataSource(name, subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
+    logger: log,
+  });
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    maxAliases: { n: config.MAX_ALIASES },
+    maxTokens: { n: config.MAX_QUERY_TOKENS },
+    maxDirectives: { n: 50 },
+    costLimit: { maxCost: 5000 },
+    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+  }).protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    ...armor,
+    validationRules: [...armor.validationRules, FiniteNumberLiterals],
+    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    formatError: createErrorFormatter(log, { trustSubgraphs: true }),
+    logger: log,
+  });
+  await apollo.start();
+  return apollo;
+}
+
 /** The public entry point: verifies tokens, applies limits, plans and runs queries across subgraphs. */
 export async function startGateway(
   { config, supergraphSdl }: GatewayOptions,
@@ -61,35 +93,7 @@ export async function startGateway(
     redis,
     redisPrefix: config.REDIS_PREFIX,
   });
-  const gateway = new ApolloGateway({
-    supergraphSdl: supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) =>
-      new SignedDataSource(
-        name,
-        (config.subgraphUrls as Record<string, string>)[name] ?? url!,
-        agent,
-        config.INTERNAL_JWT_SECRET,
-        log,
-      ),
-    logger: log,
-  });
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_QUERY_DEPTH },
-    maxAliases: { n: config.MAX_ALIASES },
-    maxTokens: { n: config.MAX_QUERY_TOKENS },
-    maxDirectives: { n: 50 },
-    costLimit: { maxCost: 5000 },
-    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
-  }).protect();
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    ...armor,
-    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
-    formatError: createErrorFormatter(log, { trustSubgraphs: true }),
-    logger: log,
-  });
-  await apollo.start();
-
+  const apollo = await startApollo(config, supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'), agent, log);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });

@@ -7,16 +7,19 @@ import {
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-/** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
-export type ResolverMap = Record<string, unknown>;
 import { INTERNAL_HEADER, InvalidCredentialError, verifyInternalCredential } from './internal-auth.js';
 import { createBaseContext, type BaseContext } from './context.js';
 import { createErrorFormatter } from './graphql/format-error.js';
 import { applyAuthorization } from './graphql/authorization.js';
+import { applyInputRules } from './graphql/input-rules.js';
+import { FiniteNumberLiterals } from './graphql/literal-rules.js';
 import { handleGraphQLRequest } from './graphql/apollo-http.js';
 import { jitExecution } from './graphql/jit-executor.js';
 import { sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
+
+/** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
+export type ResolverMap = Record<string, unknown>;
 
 export interface SubgraphServerOptions<C extends BaseContext> {
   name: string;
@@ -39,20 +42,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+type Request = Parameters<Route>[0];
+type Response = Parameters<Route>[1];
+
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Builds the subgraph schema with authorization applied, and serves it over HTTP. */
-export async function startSubgraphServer<C extends BaseContext>(
-  opts: SubgraphServerOptions<C>,
-  port: number,
-  host = '127.0.0.1',
-): Promise<RunningServer> {
-  const schema = applyAuthorization(
-    buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]),
-  );
+/**
+ * The subgraph's schema with the kit's rules applied. Authorization wraps the input rules: a
+ * caller who may not use a field learns nothing about what was wrong with its input.
+ */
+function subgraphSchema(opts: { typeDefs: DocumentNode; resolvers: ResolverMap }) {
+  const built = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
+  return applyAuthorization(applyInputRules(built));
+}
+
+async function startApollo<C extends BaseContext>(opts: SubgraphServerOptions<C>): Promise<ApolloServer<C>> {
   const apollo = new ApolloServer<C>({
     // Execution by compiled operations (graphql-jit); parsing, validation and plugins are Apollo's.
-    gateway: jitExecution(schema),
+    gateway: jitExecution(subgraphSchema(opts)),
+    validationRules: [FiniteNumberLiterals],
     formatError: createErrorFormatter(opts.log),
     includeStacktraceInErrorResponses: false,
     // No HTTP caching of GraphQL answers here (nothing sets cache hints), and no per-field
@@ -61,19 +69,20 @@ export async function startSubgraphServer<C extends BaseContext>(
     logger: opts.log,
   });
   await apollo.start();
+  return apollo;
+}
 
-  const httpServer = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    void route(path, req, res).catch((err) => {
-      opts.log.error({ err }, 'request failed');
-      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
-    });
-  });
-  // Longer than the gateway's idle keep-alive, so the gateway never writes to a socket we just closed.
-  httpServer.keepAliveTimeout = 65_000;
-
-  async function route(path: string, req: Parameters<Route>[0], res: Parameters<Route>[1]): Promise<void> {
+/** `/health`, `/ready`, the subgraph's own routes, and `/graphql` for signed callers only. */
+function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, apollo: ApolloServer<C>) {
+  async function ready(res: Response): Promise<void> {
+    try {
+      await opts.readiness?.();
+      sendJson(res, 200, { status: 'ready', service: opts.name });
+    } catch (err) {
+      sendJson(res, 503, { status: 'not ready', service: opts.name, reason: (err as Error).message });
+    }
+  }
+  return async (path: string, req: Request, res: Response): Promise<void> => {
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
     if (path === '/ready') return ready(res);
     const extra = opts.routes?.[path];
@@ -88,17 +97,27 @@ export async function startSubgraphServer<C extends BaseContext>(
     }
     const ctx = async () => opts.buildContext(createBaseContext(caller, opts.log));
     await handleGraphQLRequest(apollo, req, res, ctx);
-  }
+  };
+}
 
-  async function ready(res: Parameters<Route>[1]): Promise<void> {
-    try {
-      await opts.readiness?.();
-      sendJson(res, 200, { status: 'ready', service: opts.name });
-    } catch (err) {
-      sendJson(res, 503, { status: 'not ready', service: opts.name, reason: (err as Error).message });
-    }
-  }
-
+/** Builds the subgraph schema with the kit's rules applied, and serves it over HTTP. */
+export async function startSubgraphServer<C extends BaseContext>(
+  opts: SubgraphServerOptions<C>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
+  const apollo = await startApollo(opts);
+  const route = router(opts, apollo);
+  const httpServer = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    void route(path, req, res).catch((err) => {
+      opts.log.error({ err }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+    });
+  });
+  // Longer than the gateway's idle keep-alive, so the gateway never writes to a socket we just closed.
+  httpServer.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

@@ -35,11 +35,18 @@ const typeDefs = parse(/* GraphQL */ `
   }
 `);
 
-const books = [
-  { id: 'b1', kind: 'book', title: 'Kim', pages: 400, tags: ['travel'] },
-  { id: 'b2', kind: 'book', title: 'Walden', pages: null, tags: [] },
+// Ids are UUIDs, as every id of the platform is (the kit refuses anything else before resolvers run).
+const [B1, B2, P1, NONE] = ['b1', 'b2', 'a1', 'dead'].map((n) => `00000000-0000-4000-8000-${n.padStart(12, '0')}`) as [
+  string,
+  string,
+  string,
+  string,
 ];
-const pens = [{ id: 'p1', kind: 'pen', colour: 'blue' }];
+const books = [
+  { id: B1, kind: 'book', title: 'Kim', pages: 400, tags: ['travel'] },
+  { id: B2, kind: 'book', title: 'Walden', pages: null, tags: [] },
+];
+const pens = [{ id: P1, kind: 'pen', colour: 'blue' }];
 const all = [...books, ...pens];
 
 const resolvers = {
@@ -65,14 +72,14 @@ const resolvers = {
 const OPERATIONS: [string, Record<string, unknown>][] = [
   ['{ items { __typename id ... on Book { title pages tags } ... on Pen { colour } } }', {}],
   ['query ($n: Int) { items(first: $n) { id } }', { n: 2 }],
-  ['query ($id: ID!) { item(id: $id) { id ... on Pen { colour secret } } }', { id: 'p1' }],
+  ['query ($id: ID!) { item(id: $id) { id ... on Pen { colour secret } } }', { id: P1 }],
   ['query ($at: Day!) { day(at: $at) }', { at: '2026-11-22T10:00:00Z' }],
   [
     'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id title } } }',
     {
       r: [
-        { __typename: 'Book', id: 'b2' },
-        { __typename: 'Book', id: 'nope' },
+        { __typename: 'Book', id: B2 },
+        { __typename: 'Book', id: NONE },
       ],
     },
   ],
@@ -131,8 +138,8 @@ describe('subgraph execution compiled by graphql-jit', () => {
   });
 
   it("keeps a resolver's domain error code and path", async () => {
-    const answer = await post('{ item(id: "p1") { id ... on Pen { secret } } }', {});
-    expect(answer.data).toEqual({ item: { id: 'p1', secret: null } });
+    const answer = await post(`{ item(id: "${P1}") { id ... on Pen { secret } } }`, {});
+    expect(answer.data).toEqual({ item: { id: P1, secret: null } });
     expect(answer.errors).toEqual([
       { message: 'Not your pen', path: ['item', 'secret'], extensions: { code: 'FORBIDDEN' } },
     ]);

@@ -6,3 +6,4 @@ export * from './accounts.js';
 export * from './fixtures.js';
 export * from './calls.js';
 export * from './events.js';
+export * from './writes.js';

@@ -5,6 +5,8 @@ const shape = {
   MAX_PARCEL_WEIGHT_KG: z.coerce.number().positive().default(30),
   MAX_PARCEL_SIDE_CM: z.coerce.number().positive().default(150),
   MAX_PARCEL_QUANTITY: z.coerce.number().int().positive().default(20),
+  /** How far ahead a request may be due (its pickup window and delivery date), in days. */
+  MAX_BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Customer cancellations this many hours before pickup or earlier are refunded in full. */
   CANCELLATION_FREE_HOURS: z.coerce.number().min(0).default(24),
   /** Share of the price kept for the traveler when the customer cancels later than that. */

@@ -11,6 +11,7 @@ import { Mutation } from './resolvers/Mutation.js';
 import { Offer } from './resolvers/Offer.js';
 import { Query } from './resolvers/Query.js';
 import { Booking } from './services/booking.js';
+import { ChargeLimits } from './services/charge-limits.js';
 import { Deliveries } from './services/deliveries.js';
 import { Offers } from './services/offers.js';
 import { Remote } from './services/remote.js';
@@ -26,15 +27,17 @@ export default defineSubgraph({
   events,
   services: ({ config, prisma, outbox, log, calls }) => {
     const remote = new Remote(calls);
+    const charges = new ChargeLimits(remote);
     const limits = {
       maxWeightKg: config.MAX_PARCEL_WEIGHT_KG,
       maxSideCm: config.MAX_PARCEL_SIDE_CM,
       maxQuantity: config.MAX_PARCEL_QUANTITY,
+      horizonDays: config.MAX_BOOKING_HORIZON_DAYS,
     };
     const policy = { freeHours: config.CANCELLATION_FREE_HOURS, lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT };
     return {
-      requests: new Requests(prisma, outbox, limits),
-      offers: new Offers(prisma, outbox, remote),
+      requests: new Requests(prisma, outbox, limits, charges),
+      offers: new Offers(prisma, outbox, remote, charges),
       booking: new Booking(prisma, outbox, remote, log),
       deliveries: new Deliveries(prisma, outbox, policy),
     };

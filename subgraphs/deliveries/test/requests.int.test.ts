@@ -18,7 +18,7 @@ describe('delivery requests', () => {
     );
 
   beforeAll(async () => {
-    platform = await startPlatform({ subgraphs: ['auth', 'users', 'deliveries'] });
+    platform = await startPlatform({ subgraphs: ['auth', 'users', 'deliveries', 'payments'] });
     customer = await signUp(platform);
   });
   afterAll(async () => platform?.stop());

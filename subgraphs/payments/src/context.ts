@@ -29,9 +29,3 @@ export interface PaymentsServices {
 export interface PaymentsContext extends BaseContext {
   payments: PaymentsServices;
 }
-
-/** Who sees a payment: the delivery's customer and traveler, and other services. */
-export function canSeePayment(ctx: BaseContext, payment: { customerId: string; travelerId: string }): boolean {
-  if (ctx.caller.kind === 'service') return true;
-  return ctx.viewer?.id === payment.customerId || ctx.viewer?.id === payment.travelerId;
-}

@@ -118,7 +118,7 @@ describe('trips: capacity reservations (internal)', () => {
     const trip = await newTrip({ arrivalAt: inHours(60) });
     const cases: [Record<string, unknown>, string][] = [
       [reserveInput(randomUUID()), 'NOT_FOUND'],
-      [reserveInput('not-an-id'), 'NOT_FOUND'],
+      [reserveInput('not-an-id'), 'BAD_USER_INPUT'],
       [reserveInput(trip.id, { weightKg: 11 }), 'CAPACITY_EXCEEDED'],
       [reserveInput(trip.id, { items: 6 }), 'CAPACITY_EXCEEDED'],
       [reserveInput(trip.id, { category: 'ELECTRONICS' }), 'BAD_USER_INPUT'],

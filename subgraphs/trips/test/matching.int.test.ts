@@ -46,7 +46,7 @@ describe('trips: matching trips to a delivery request (DeliveryRequest.matchingT
   let customer: SignedUp;
   let travelers: SignedUp[];
   beforeAll(async () => {
-    platform = await startPlatform({ subgraphs: ['auth', 'users', 'trips', 'deliveries'] });
+    platform = await startPlatform({ subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments'] });
     customer = await signUp(platform, { roles: ['CUSTOMER', 'TRAVELER'] });
     travelers = await Promise.all([1, 2, 3].map(() => signUp(platform, { roles: ['TRAVELER'] })));
   });

@@ -44,7 +44,10 @@ describe('trips: publish, read, search', () => {
     });
     const anonymous = platform.client();
     expect((await anonymous.run(TripDocument, { id: trip.id })).trip?.id).toBe(trip.id);
-    expect((await anonymous.run(TripDocument, { id: 'not-a-trip' })).trip).toBeNull();
+    // A malformed id is refused by the kit's one rule for ids, before it reaches SQL.
+    const malformed = await anonymous.execute(TripDocument, { id: 'not-a-trip' });
+    expect(malformed.data?.trip ?? null).toBeNull();
+    expect(malformed.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     // 500 + ceil(250 × 2.2) = 1050; 0.3333 kg counts as 334 g: 500 + ceil(83.5) = 584.
     expect((await anonymous.run(TripPriceDocument, { id: trip.id, weightKg: 2.2 })).trip?.priceFor).toEqual({
       amountMinor: 1050,

@@ -32,10 +32,12 @@ export function createErrorFormatter(log: Logger, options: ErrorFormatterOptions
       return { ...formatted, message: mapped.message, extensions: mapped.extensions };
     }
     const code = formatted.extensions?.code;
+    // Which subgraph answered is the platform's business, not the client's.
+    const { serviceName, ...extensions } = formatted.extensions ?? {};
+    const shown = serviceName === undefined ? formatted : { ...formatted, extensions };
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      if (isGenericCode(code)) return formatted;
-      const fromSubgraph = options.trustSubgraphs && typeof formatted.extensions?.serviceName === 'string';
-      if (fromSubgraph && typeof code === 'string') return formatted;
+      if (isGenericCode(code)) return shown;
+      if (options.trustSubgraphs && typeof serviceName === 'string' && typeof code === 'string') return shown;
     }
     log.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     return {

@@ -1,3 +1,4 @@
+import { canSeePartyData } from '@p2p/kit';
 import type { DeliveryResolvers, DeliveryStatusChangeResolvers } from '../generated/graphql.js';
 import { deliveryNumber } from '../services/booking.js';
 import { loadDelivery, loadOffer, loadRequest } from './loaders.js';
@@ -6,9 +7,7 @@ import { moneyOf, tripRef, userRef } from './shapes.js';
 export const Delivery: DeliveryResolvers = {
   async __resolveReference(ref, ctx) {
     const delivery = await loadDelivery(ctx, ref.id);
-    const viewer = ctx.viewer?.id;
-    const party = delivery && (viewer === delivery.customerId || viewer === delivery.travelerId);
-    return party || ctx.caller.kind === 'service' ? delivery : null;
+    return delivery && canSeePartyData(ctx, delivery) ? delivery : null;
   },
   number: (d) => deliveryNumber(d.serial),
   request: async (d, _, ctx) => (await loadRequest(ctx, d.requestId))!,

@@ -2,7 +2,8 @@ import { requireViewer } from '@p2p/kit';
 import type { MutationResolvers } from '../generated/graphql.js';
 
 export const Mutation: MutationResolvers = {
-  createDeliveryRequest: (_, { input }, ctx) => ctx.deliveries.requests.create(requireViewer(ctx).id, input),
+  createDeliveryRequest: (_, { input }, ctx) =>
+    ctx.deliveries.requests.create(requireViewer(ctx).id, input, ctx.requestId),
   cancelDeliveryRequest: (_, { id }, ctx) => ctx.deliveries.requests.cancel(requireViewer(ctx).id, id),
   makeOffer: (_, { input }, ctx) => ctx.deliveries.offers.make(requireViewer(ctx).id, input, ctx.requestId),
   counterOffer: (_, { input }, ctx) =>

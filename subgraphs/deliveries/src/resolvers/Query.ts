@@ -2,9 +2,10 @@ import { parcelCategories, requireViewer } from '@p2p/kit';
 import type { QueryResolvers } from '../generated/graphql.js';
 import { moneyOf } from './shapes.js';
 import { loadRequest } from './loaders.js';
+import { visible } from './request-view.js';
 
 export const Query: QueryResolvers = {
-  deliveryRequest: (_, { id }, ctx) => loadRequest(ctx, id),
+  deliveryRequest: async (_, { id }, ctx) => visible(ctx, await loadRequest(ctx, id)),
   myDeliveryRequests: (_, { status, first, after }, ctx) =>
     ctx.deliveries.requests.listMine(requireViewer(ctx).id, status, first, after),
   openDeliveryRequests: (_, { first, after }, ctx) =>

@@ -8,6 +8,8 @@ import {
   notFound,
   pageOf,
   pageSizeOf,
+  partyOf,
+  type Party,
   type Transaction,
 } from '@p2p/kit';
 import type { DeliveriesOutbox } from '../events.js';
@@ -16,10 +18,9 @@ import { cancellationTerms, type CancellationPolicy } from './cancellation-polic
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
 
 type Tx = Transaction<PrismaClient>;
-type Actor = 'CUSTOMER' | 'TRAVELER';
 
 /** Who may move a delivery from one status to the next. QR verification will guard pickup and hand-over. */
-const transitions: Record<DeliveryStatus, Partial<Record<DeliveryStatus, Actor[]>>> = {
+const transitions: Record<DeliveryStatus, Partial<Record<DeliveryStatus, Party[]>>> = {
   ACCEPTED: { PICKED_UP: ['TRAVELER'], CANCELLED: ['CUSTOMER', 'TRAVELER'] },
   PICKED_UP: { IN_TRANSIT: ['TRAVELER'], DELIVERED: ['TRAVELER'] },
   IN_TRANSIT: { DELIVERED: ['TRAVELER'] },
@@ -47,8 +48,7 @@ export class Deliveries {
 
   /** A delivery is visible to its two parties only; to anyone else it does not exist. */
   async getForParty(viewerId: string, id: string): Promise<Delivery> {
-    const delivery = await this.prisma.delivery.findUnique({ where: { id } });
-    if (!delivery || !isParty(delivery, viewerId)) throw notFound('Delivery');
+    const [delivery] = partyIn(await this.prisma.delivery.findUnique({ where: { id } }), viewerId);
     return delivery;
   }
 
@@ -80,13 +80,13 @@ export class Deliveries {
   }
 
   async terms(viewerId: string, id: string) {
-    const delivery = await this.getForParty(viewerId, id);
+    const [delivery, by] = partyIn(await this.getForParty(viewerId, id), viewerId);
     const request = await this.prisma.deliveryRequest.findUniqueOrThrow({ where: { id: delivery.requestId } });
     return cancellationTerms(this.policy, {
       priceMinor: delivery.agreedPriceMinor,
       currency: delivery.currency,
       pickupFrom: request.pickupFrom,
-      by: actorOf(delivery, viewerId),
+      by,
     });
   }
 
@@ -110,9 +110,8 @@ export class Deliveries {
     const why = reason.trim();
     if (why.length < 3 || why.length > 500) throw badInput('reason', 'Say briefly why (3 to 500 characters)');
     return this.prisma.$transaction(async (tx) => {
-      const current = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
-      if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
-      const by = actorOf(current, viewerId);
+      const found = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
+      const [current, by] = partyIn(found, viewerId);
       const terms = cancellationTerms(this.policy, {
         priceMinor: current.agreedPriceMinor,
         currency: current.currency,
@@ -150,7 +149,7 @@ export class Deliveries {
   private async cancelled(
     tx: Tx,
     d: Delivery,
-    by: Actor | 'SYSTEM',
+    by: Party | 'SYSTEM',
     reason: string,
     refundMinor: number,
   ): Promise<void> {
@@ -180,13 +179,11 @@ export class Deliveries {
     to: DeliveryStatus,
     reason: string | null,
   ): Promise<Delivery> {
-    const current = await tx.delivery.findUnique({ where: { id } });
-    if (!current || !isParty(current, viewerId)) throw notFound('Delivery');
+    const [current, party] = partyIn(await tx.delivery.findUnique({ where: { id } }), viewerId);
     const allowed = transitions[current.status][to];
     if (!allowed)
       throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
-    if (!allowed.includes(actorOf(current, viewerId)))
-      throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
+    if (!allowed.includes(party)) throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
     const moved = await tx.delivery.updateMany({
       where: { id, status: current.status },
       data: { status: to, ...(reason ? { cancellationReason: reason } : {}) },
@@ -212,5 +209,9 @@ export class Deliveries {
   }
 }
 
-const isParty = (d: Delivery, viewerId: string) => d.customerId === viewerId || d.travelerId === viewerId;
-const actorOf = (d: Delivery, viewerId: string): Actor => (d.travelerId === viewerId ? 'TRAVELER' : 'CUSTOMER');
+/** The delivery and the viewer's part in it: to anyone but its two parties it does not exist. */
+function partyIn<D extends Delivery>(delivery: D | null, viewerId: string): [D, Party] {
+  const party = delivery && partyOf(delivery, viewerId);
+  if (!delivery || !party) throw notFound('Delivery');
+  return [delivery, party];
+}

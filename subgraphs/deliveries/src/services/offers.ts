@@ -4,6 +4,7 @@ import type { DeliveriesOutbox } from '../events.js';
 import { DeliveriesError } from '../errors.js';
 import type { DeliveryRequest, Offer, OfferStatus, PrismaClient } from '../generated/prisma/client.js';
 import { assertNotBlocked, userBlocked } from './blocks.js';
+import type { ChargeLimits } from './charge-limits.js';
 import type { Remote, TripSummary } from './remote.js';
 
 type Tx = Transaction<PrismaClient>;
@@ -14,6 +15,14 @@ export interface MakeOfferInput {
   price: Money;
   message?: string | null;
   expiresAt?: Date | null;
+}
+
+interface OfferTerms {
+  tripId: string;
+  travelerId: string;
+  price: Money;
+  expiresAt: Date;
+  message: string | null;
 }
 
 const DEFAULT_OFFER_HOURS = 48;
@@ -32,6 +41,7 @@ export class Offers {
     private readonly prisma: PrismaClient,
     private readonly outbox: DeliveriesOutbox,
     private readonly remote: Remote,
+    private readonly charges: ChargeLimits,
   ) {}
 
   async make(travelerId: string, input: MakeOfferInput, requestId?: string): Promise<Offer> {
@@ -46,47 +56,43 @@ export class Offers {
     const [trip, blocked] = await Promise.all([
       this.remote.tripSummary(input.tripId, requestId),
       this.remote.blockedBetween(request.customerId, travelerId, requestId),
+      this.charges.assertChargeable('price', price, requestId),
     ]);
     if (blocked) throw userBlocked();
     assertTripFits(trip, travelerId, request);
     const expiresAt = offerExpiry(input.expiresAt, request);
     const message = input.message?.trim().slice(0, 1000) || null;
-    return this.prisma.$transaction(async (tx) => {
-      // Serialises this traveler's offers on this request: the live-offer index never sees two.
-      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `offer:${request.id}:${travelerId}`);
-      await tx.offer.updateMany({
-        where: { requestId: request.id, travelerId, status: { in: LIVE } },
-        data: { status: 'SUPERSEDED' },
-      });
-      const offer = await tx.offer.create({
-        data: {
-          id: randomUUID(),
-          requestId: request.id,
-          tripId: trip.id,
-          travelerId,
-          customerId: request.customerId,
-          priceMinor: price.amountMinor,
-          currency: price.currency,
-          message,
-          expiresAt,
-        },
-      });
-      await this.outbox.write(
-        tx,
-        'offer.created',
-        {
-          offerId: offer.id,
-          requestId: request.id,
-          tripId: trip.id,
-          customerId: request.customerId,
-          travelerId,
-          amountMinor: price.amountMinor,
-          currency: price.currency,
-        },
-        offer.id,
-      );
-      return offer;
+    const terms = { tripId: trip.id, travelerId, price, expiresAt, message };
+    return this.prisma.$transaction((tx) => this.record(tx, request, terms));
+  }
+
+  /** Writes a traveler's offer, superseding their live one on the request, and tells both parties. */
+  private async record(tx: Tx, request: DeliveryRequest, terms: OfferTerms): Promise<Offer> {
+    const { travelerId, price } = terms;
+    // Serialises this traveler's offers on this request: the live-offer index never sees two.
+    await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(hashtext($1))', `offer:${request.id}:${travelerId}`);
+    await tx.offer.updateMany({
+      where: { requestId: request.id, travelerId, status: { in: LIVE } },
+      data: { status: 'SUPERSEDED' },
     });
+    const offer = await tx.offer.create({
+      data: {
+        id: randomUUID(),
+        requestId: request.id,
+        tripId: terms.tripId,
+        travelerId,
+        customerId: request.customerId,
+        priceMinor: price.amountMinor,
+        currency: price.currency,
+        message: terms.message,
+        expiresAt: terms.expiresAt,
+      },
+    });
+    const parties = { customerId: request.customerId, travelerId };
+    const amount = { amountMinor: price.amountMinor, currency: price.currency };
+    const event = { offerId: offer.id, requestId: request.id, tripId: terms.tripId, ...parties, ...amount };
+    await this.outbox.write(tx, 'offer.created', event, offer.id);
+    return offer;
   }
 
   async counter(
@@ -96,30 +102,28 @@ export class Offers {
     message?: string | null,
     requestId?: string,
   ): Promise<Offer> {
-    // Asked before the transaction, so no connection is held across the call to users.
+    // Asked before the transaction, so no connection is held across the calls to users and payments.
     const { offer: seen } = await this.loadForCustomer(this.prisma, customerId, offerId);
-    await assertNotBlocked(this.remote, customerId, seen.travelerId, requestId);
+    const price = money('price', rawPrice, { min: 1 });
+    if (price.currency !== seen.currency) throw mismatch('price', `Counter in ${seen.currency}`);
+    await Promise.all([
+      assertNotBlocked(this.remote, customerId, seen.travelerId, requestId),
+      this.charges.assertChargeable('price', price, requestId),
+    ]);
     return this.prisma.$transaction(async (tx) => {
       const { offer, request } = await this.loadForCustomer(tx, customerId, offerId);
       assertNotExpired(offer);
-      const price = money('price', rawPrice, { min: 1 });
-      if (price.currency !== offer.currency) throw mismatch('price', `Counter in ${offer.currency}`);
       if (price.amountMinor > request.maxPriceMinor) throw badInput('price', 'Above your own maximum price');
       const updated = await this.transition(tx, offer, ['PENDING'], 'COUNTERED', {
         counterPriceMinor: price.amountMinor,
         counterMessage: message?.trim().slice(0, 1000) || null,
       });
+      const amount = { amountMinor: price.amountMinor, currency: price.currency };
+      const parties = { customerId, travelerId: offer.travelerId };
       await this.outbox.write(
         tx,
         'offer.countered',
-        {
-          offerId,
-          requestId: offer.requestId,
-          customerId,
-          travelerId: offer.travelerId,
-          amountMinor: price.amountMinor,
-          currency: price.currency,
-        },
+        { offerId, requestId: offer.requestId, ...parties, ...amount },
         offerId,
       );
       return updated;
@@ -195,6 +199,16 @@ export class Offers {
       where: { requestId: request.id, ...mine },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     });
+  }
+
+  /** Which of these requests the traveler made an offer on (any status): they keep seeing those. */
+  async requestsOfferedBy(travelerId: string, requestIds: readonly string[]): Promise<Map<string, true>> {
+    const rows = await this.prisma.offer.findMany({
+      where: { travelerId, requestId: { in: [...requestIds] } },
+      select: { requestId: true },
+      distinct: ['requestId'],
+    });
+    return new Map(rows.map((r) => [r.requestId, true as const]));
   }
 
   listByTraveler(travelerId: string, status?: OfferStatus | null): Promise<Offer[]> {

@@ -71,6 +71,19 @@ const BLOCKED = /* GraphQL */ `
     _blockedBetween(userId: $a, otherUserId: $b)
   }
 `;
+const CURRENCIES = /* GraphQL */ `
+  query Currencies {
+    paymentCurrencies {
+      code
+      minimumCharge {
+        amountMinor
+      }
+      maximumCharge {
+        amountMinor
+      }
+    }
+  }
+`;
 const REFUND = /* GraphQL */ `
   mutation Refund($input: RefundEscrowInput!) {
     _refundEscrow(input: $input) {
@@ -105,6 +118,19 @@ export class Remote {
     if (typeof blocked !== 'boolean')
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'users gave no answer about blocks');
     return blocked;
+  }
+
+  /** The currencies payments charges in, with the bounds of one charge. */
+  async chargeRanges(requestId?: string): Promise<Map<string, { minMinor: number; maxMinor: number }>> {
+    type Row = { code: string; minimumCharge: { amountMinor: number }; maximumCharge: { amountMinor: number } };
+    const { paymentCurrencies } = await this.client.request<{ paymentCurrencies: Row[] }>(
+      'payments',
+      CURRENCIES,
+      {},
+      requestId,
+    );
+    const range = (c: Row) => ({ minMinor: c.minimumCharge.amountMinor, maxMinor: c.maximumCharge.amountMinor });
+    return new Map(paymentCurrencies.map((c) => [c.code, range(c)]));
   }
 
   async reserveCapacity(r: Reservation, requestId?: string): Promise<void> {

@@ -14,6 +14,8 @@ export interface RequestLimits {
   maxWeightKg: number;
   maxSideCm: number;
   maxQuantity: number;
+  /** How far ahead a request may be due: its pickup window and delivery date. */
+  horizonDays: number;
 }
 
 export interface CreateRequestInput {
@@ -76,55 +78,75 @@ function photos(list: CreateRequestInput['photos']) {
   });
 }
 
-function windows(input: CreateRequestInput, now: Date) {
+function windows(input: CreateRequestInput, limits: RequestLimits, now: Date) {
   const { pickupFrom, pickupUntil, deliverBy } = input;
   if (pickupUntil <= now) throw badInput('pickupUntil', 'The pickup window is already over');
   if (pickupFrom >= pickupUntil) throw badInput('pickupFrom', 'The pickup window must start before it ends');
   if (deliverBy <= pickupFrom) throw badInput('deliverBy', 'Delivery must be due after the pickup window opens');
+  const latest = now.getTime() + limits.horizonDays * 86_400_000;
+  for (const [field, at] of [
+    ['pickupUntil', pickupUntil],
+    ['deliverBy', deliverBy],
+  ] as const) {
+    if (at.getTime() > latest) throw badInput(field, `${field} may be at most ${limits.horizonDays} days ahead`);
+  }
   return { pickupFrom, pickupUntil, deliverBy };
+}
+
+/** Maximum price and declared value: money in one currency. */
+function prices(input: CreateRequestInput) {
+  const maxPrice = money('maxPrice', input.maxPrice, { min: 1 });
+  const declaredValue = money('declaredValue', input.declaredValue);
+  if (declaredValue.currency !== maxPrice.currency) {
+    const message = 'Declared value and maximum price must be in the same currency';
+    throw new DomainError(ErrorCode.CURRENCY_MISMATCH, message, { field: 'declaredValue' });
+  }
+  return {
+    declaredValueMinor: declaredValue.amountMinor,
+    currency: maxPrice.currency,
+    maxPriceMinor: maxPrice.amountMinor,
+  };
+}
+
+/** Dimensions, quantity and the volume they make, in litres. */
+function size(input: CreateRequestInput, limits: RequestLimits) {
+  const { lengthCm, widthCm, heightCm } = input.dimensions;
+  const [l, w, h] = [lengthCm, widthCm, heightCm].map((v, i) =>
+    positive(['lengthCm', 'widthCm', 'heightCm'][i]!, v, limits.maxSideCm, 'cm'),
+  ) as [number, number, number];
+  const quantity = input.quantity ?? 1;
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > limits.maxQuantity)
+    throw badInput('quantity', `quantity must be 1 to ${limits.maxQuantity}`);
+  const volumeL = Math.round(((l * w * h) / 1000) * quantity * 1000) / 1000;
+  return { lengthCm: l, widthCm: w, heightCm: h, volumeL, quantity };
+}
+
+/** Where from and where to, with who hands over and who receives. */
+function route(input: CreateRequestInput) {
+  const pickup = place('pickup', input.pickup);
+  const dropoff = place('dropoff', input.dropoff);
+  return {
+    pickup,
+    dropoff,
+    pickupContact: contact('pickupContact', input.pickupContact),
+    dropoffContact: contact('dropoffContact', input.dropoffContact),
+    distanceKm: Math.round(distanceKm(pickup.point, dropoff.point) * 1000) / 1000,
+  };
 }
 
 /** Validates and normalises a new request; every refusal names its field. */
 export function parseCreateRequest(input: CreateRequestInput, limits: RequestLimits, now = new Date()) {
   const category = parcelCategory('category', input.category);
-  const maxPrice = money('maxPrice', input.maxPrice, { min: 1 });
-  const declaredValue = money('declaredValue', input.declaredValue);
-  if (declaredValue.currency !== maxPrice.currency) {
-    throw new DomainError(
-      ErrorCode.CURRENCY_MISMATCH,
-      'Declared value and maximum price must be in the same currency',
-      { field: 'declaredValue' },
-    );
-  }
-  const { lengthCm, widthCm, heightCm } = input.dimensions;
-  const dims = [lengthCm, widthCm, heightCm].map((v, i) =>
-    positive(['lengthCm', 'widthCm', 'heightCm'][i]!, v, limits.maxSideCm, 'cm'),
-  );
-  const quantity = input.quantity ?? 1;
-  if (!Number.isInteger(quantity) || quantity < 1 || quantity > limits.maxQuantity)
-    throw badInput('quantity', `quantity must be 1 to ${limits.maxQuantity}`);
-  const pickup = place('pickup', input.pickup);
-  const dropoff = place('dropoff', input.dropoff);
   return {
     title: text('title', input.title, 3, 120)!,
     description: text('description', input.description, 0, 2000),
     photos: photos(input.photos),
     category,
     weightKg: positive('weightKg', input.weightKg, limits.maxWeightKg, 'kg'),
-    lengthCm: dims[0]!,
-    widthCm: dims[1]!,
-    heightCm: dims[2]!,
-    volumeL: Math.round(((dims[0]! * dims[1]! * dims[2]!) / 1000) * quantity * 1000) / 1000,
-    quantity,
-    declaredValueMinor: declaredValue.amountMinor,
-    currency: maxPrice.currency,
-    maxPriceMinor: maxPrice.amountMinor,
-    pickup,
-    dropoff,
-    pickupContact: contact('pickupContact', input.pickupContact),
-    dropoffContact: contact('dropoffContact', input.dropoffContact),
-    distanceKm: Math.round(distanceKm(pickup.point, dropoff.point) * 1000) / 1000,
-    ...windows(input, now),
+    ...size(input, limits),
+    ...prices(input),
+    ...route(input),
+    ...windows(input, limits, now),
     urgency: input.urgency ?? 'STANDARD',
   };
 }

@@ -3,6 +3,7 @@ import { DomainError, ErrorCode, decodeCursor, forbidden, notFound, pageOf, page
 import type { DeliveriesOutbox } from '../events.js';
 import type { DeliveryRequest, PrismaClient, RequestStatus } from '../generated/prisma/client.js';
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
+import type { ChargeLimits } from './charge-limits.js';
 import { parseCreateRequest, type CreateRequestInput, type RequestLimits } from './request-input.js';
 
 export class Requests {
@@ -10,40 +11,14 @@ export class Requests {
     private readonly prisma: PrismaClient,
     private readonly outbox: DeliveriesOutbox,
     private readonly limits: RequestLimits,
+    private readonly charges: ChargeLimits,
   ) {}
 
-  async create(customerId: string, input: CreateRequestInput): Promise<DeliveryRequest> {
+  async create(customerId: string, input: CreateRequestInput, requestId?: string): Promise<DeliveryRequest> {
     const r = parseCreateRequest(input, this.limits);
-    return this.prisma.deliveryRequest.create({
-      data: {
-        id: randomUUID(),
-        customerId,
-        title: r.title,
-        description: r.description,
-        photos: r.photos,
-        category: r.category,
-        weightKg: r.weightKg,
-        lengthCm: r.lengthCm,
-        widthCm: r.widthCm,
-        heightCm: r.heightCm,
-        volumeL: r.volumeL,
-        quantity: r.quantity,
-        declaredValueMinor: r.declaredValueMinor,
-        currency: r.currency,
-        maxPriceMinor: r.maxPriceMinor,
-        ...placeColumns('pickup', r.pickup),
-        pickupContactName: r.pickupContact.name,
-        pickupContactPhone: r.pickupContact.phone,
-        ...placeColumns('dropoff', r.dropoff),
-        dropoffContactName: r.dropoffContact.name,
-        dropoffContactPhone: r.dropoffContact.phone,
-        distanceKm: r.distanceKm,
-        pickupFrom: r.pickupFrom,
-        pickupUntil: r.pickupUntil,
-        deliverBy: r.deliverBy,
-        urgency: r.urgency,
-      },
-    });
+    // A request payments could never charge would only fail when an offer is accepted.
+    await this.charges.assertChargeable('maxPrice', { amountMinor: r.maxPriceMinor, currency: r.currency }, requestId);
+    return this.prisma.deliveryRequest.create({ data: rowOf(customerId, r) });
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, DeliveryRequest>> {
@@ -116,6 +91,38 @@ export class Requests {
       return tx.deliveryRequest.findUniqueOrThrow({ where: { id } });
     });
   }
+}
+
+/** The row of a parsed request. */
+function rowOf(customerId: string, r: ReturnType<typeof parseCreateRequest>) {
+  return {
+    id: randomUUID(),
+    customerId,
+    title: r.title,
+    description: r.description,
+    photos: r.photos,
+    category: r.category,
+    weightKg: r.weightKg,
+    lengthCm: r.lengthCm,
+    widthCm: r.widthCm,
+    heightCm: r.heightCm,
+    volumeL: r.volumeL,
+    quantity: r.quantity,
+    declaredValueMinor: r.declaredValueMinor,
+    currency: r.currency,
+    maxPriceMinor: r.maxPriceMinor,
+    ...placeColumns('pickup', r.pickup),
+    pickupContactName: r.pickupContact.name,
+    pickupContactPhone: r.pickupContact.phone,
+    ...placeColumns('dropoff', r.dropoff),
+    dropoffContactName: r.dropoffContact.name,
+    dropoffContactPhone: r.dropoffContact.phone,
+    distanceKm: r.distanceKm,
+    pickupFrom: r.pickupFrom,
+    pickupUntil: r.pickupUntil,
+    deliverBy: r.deliverBy,
+    urgency: r.urgency,
+  };
 }
 
 function placeColumns<P extends 'pickup' | 'dropoff'>(

@@ -1,5 +1,6 @@
 import type { DeliveryResolvers } from '../generated/graphql.js';
-import { canSeePayment, type PaymentsContext } from '../context.js';
+import { canSeePartyData } from '@p2p/kit';
+import type { PaymentsContext } from '../context.js';
 
 const loadPayment = (ctx: PaymentsContext, deliveryId: string) =>
   ctx.loaders.load('PaymentByDelivery', deliveryId, (ids) => ctx.payments.payments.byDeliveryIds(ids));
@@ -10,6 +11,6 @@ export const Delivery: DeliveryResolvers = {
   async payment(delivery, _, ctx) {
     const payment = await loadPayment(ctx, delivery.id);
     // Null for anyone but the delivery's customer and traveler: whether a payment exists is theirs to know.
-    return payment && canSeePayment(ctx, payment) ? payment : null;
+    return payment && canSeePartyData(ctx, payment) ? payment : null;
   },
 };

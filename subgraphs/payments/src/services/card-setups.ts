@@ -6,7 +6,6 @@ import type { PaymentProvider, SavedCard } from '../providers/provider.js';
 import type { Db } from './ledger.js';
 import type { PaymentMethods } from './payment-methods.js';
 import { lockCustomerCards, providerTransaction } from './locks.js';
-import { uuidOf } from './validation.js';
 
 /** How many cards one customer may keep: each setup is a call to the provider. */
 export const MAX_SAVED_CARDS = 10;
@@ -91,8 +90,8 @@ export class CardSetups {
   }
 
   /** One of the user's card setups, or null. */
-  async find(viewer: Viewer, rawId: string): Promise<CardSetupView | null> {
-    const setup = await this.prisma.cardSetup.findFirst({ where: { id: uuidOf('id', rawId), userId: viewer.id } });
+  async find(viewer: Viewer, id: string): Promise<CardSetupView | null> {
+    const setup = await this.prisma.cardSetup.findFirst({ where: { id, userId: viewer.id } });
     return setup && { ...setup, clientSecret: null };
   }
 

@@ -3,7 +3,6 @@ import { notFound, type Viewer } from '@p2p/kit';
 import type { PaymentMethod, PrismaClient } from '../generated/prisma/client.js';
 import type { PaymentProvider, PaymentSource, SavedCard } from '../providers/provider.js';
 import type { Db } from './ledger.js';
-import { uuidOf } from './validation.js';
 
 /** A saved card as its owner sees it. */
 export type PaymentMethodView = PaymentMethod & { isDefault: boolean };
@@ -119,8 +118,8 @@ export class PaymentMethods {
     return method;
   }
 
-  private async owned(viewer: Viewer, rawId: string): Promise<PaymentMethodView> {
-    const method = await this.find(viewer.id, uuidOf('id', rawId));
+  private async owned(viewer: Viewer, id: string): Promise<PaymentMethodView> {
+    const method = await this.find(viewer.id, id);
     if (!method) throw notFound('Payment method');
     return method;
   }

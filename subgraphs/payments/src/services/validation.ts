@@ -1,13 +1,4 @@
-import {
-  badInput,
-  currencyCode,
-  formatMoney,
-  inWholeSteps,
-  isUuid,
-  money,
-  type Money,
-  type MoneyRules,
-} from '@p2p/kit';
+import { badInput, currencyCode, formatMoney, inWholeSteps, money, type Money, type MoneyRules } from '@p2p/kit';
 import type { CurrencyRules } from '../currencies/rules.js';
 
 /** The currencies payments works in (PAYMENTS_CURRENCIES), each with its rules and factors. */
@@ -55,13 +46,6 @@ export function requiredText(field: string, raw: string | null | undefined, max:
   if (value.length === 0) throw badInput(field, 'This field is required');
   if (value.length > max) throw badInput(field, `Use at most ${max} characters`);
   return value;
-}
-
-/** One of our ids (a UUID); anything else is BAD_USER_INPUT rather than a database error. */
-export function uuidOf(field: string, raw: string): string {
-  const value = raw.trim();
-  if (!isUuid(value)) throw badInput(field, 'Unknown id');
-  return value.toLowerCase();
 }
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });

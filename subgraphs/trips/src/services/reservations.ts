@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, badInput, isUuid, notFound, parcelCategory } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, notFound, parcelCategory } from '@p2p/kit';
 import { TripsError } from '../errors.js';
 import type { CapacityReservation, PrismaClient, Trip } from '../generated/prisma/client.js';
 import { demandOf, toCapacity, type CapacityLike, type Quantities } from './quantities.js';
@@ -46,7 +46,6 @@ export class Reservations {
     const category = parcelCategory('category', input.category);
     if (!input.reservationId.trim() || input.reservationId.length > 100)
       throw badInput('reservationId', 'Give a reservation id of at most 100 characters');
-    if (!isUuid(input.tripId)) throw notFound('Trip');
     let taken: TakenRow | undefined;
     try {
       [taken] = await this.take(input, demand, category);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, isUuid, notFound } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, notFound } from '@p2p/kit';
 import type { PrismaClient, Trip, TripTemplate } from '../generated/prisma/client.js';
 import { toCapacity } from './quantities.js';
 import { scheduleOf, shapeColumns, tripShapeOf, type TripShapeInput } from './trip-input.js';
@@ -72,14 +72,13 @@ export class Templates {
   }
 
   async delete(travelerId: string, id: string): Promise<boolean> {
-    if (!isUuid(id)) throw notFound('Trip template');
     const { count } = await this.prisma.tripTemplate.deleteMany({ where: { id, travelerId } });
     if (count === 0) throw notFound('Trip template');
     return true;
   }
 
   private async owned(travelerId: string, id: string): Promise<TripTemplate> {
-    const template = isUuid(id) ? await this.prisma.tripTemplate.findUnique({ where: { id } }) : null;
+    const template = await this.prisma.tripTemplate.findUnique({ where: { id } });
     if (!template || template.travelerId !== travelerId) throw notFound('Trip template');
     return template;
   }

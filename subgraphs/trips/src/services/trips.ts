@@ -88,7 +88,6 @@ export class Trips {
 
   /** Owner only, upcoming trips only; the row is locked so a reservation cannot interleave. */
   async update(travelerId: string, id: string, changes: TripChanges): Promise<Trip> {
-    if (!isUuid(id)) throw notFound('Trip');
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM ${this.tables.trip} WHERE id = ${id}::uuid FOR UPDATE`;
       const row = await tx.trip.findUnique({ where: { id } });
@@ -130,7 +129,6 @@ export class Trips {
     publish?: (tx: Prisma.TransactionClient, trip: Trip) => Promise<unknown>,
   ): Promise<Trip> {
     const { from, to } = transitions[name];
-    if (!isUuid(id)) throw notFound('Trip');
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.trip.updateMany({
         where: { id, travelerId, status: from },
