@@ -21,6 +21,32 @@ const unauthenticated = (reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'SESSION_RE
  */
 const VERIFIED_CACHE_SIZE = 10_000;
 
+/** Checks a token's signature and claims against auth's keys; the viewer it carries. */
+async function viewerOf(token: string, jwks: ReturnType<typeof createRemoteJWKSet>, opts: AccessTokenOptions) {
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(token, jwks, {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+      requiredClaims: ['sub', 'sid', 'exp'],
+    }));
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired)
+      throw unauthenticated('TOKEN_EXPIRED', 'The access token has expired; refresh it');
+    if (err instanceof joseErrors.JOSEError) throw unauthenticated('TOKEN_INVALID', 'The access token is not valid');
+    throw err;
+  }
+  const viewer: Viewer = {
+    id: String(payload.sub),
+    sessionId: String(payload.sid),
+    roles: (payload.roles as Role[] | undefined) ?? [],
+    scopes: (payload.scopes as Scope[] | undefined) ?? [],
+  };
+  return { viewer, exp: payload.exp! };
+}
+
 export function createAccessTokenVerifier(opts: AccessTokenOptions) {
   // A token whose signature was checked stays good until it expires; clients send the same one
   // for minutes, so the ES256 check (~150 µs) runs once per token, not per request. Revocation
@@ -28,6 +54,13 @@ export function createAccessTokenVerifier(opts: AccessTokenOptions) {
   const verified = new Map<string, { viewer: Viewer; exp: number }>();
   // An unknown kid (a rotated key) triggers a refetch at most once a second.
   const jwks = createRemoteJWKSet(new URL(opts.jwksUrl), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
+
+  async function checkRevocation(viewer: Viewer): Promise<Viewer> {
+    if (await opts.redis.exists(`${opts.redisPrefix}:revoked-session:${viewer.sessionId}`)) {
+      throw unauthenticated('SESSION_REVOKED', 'This session has been signed out');
+    }
+    return viewer;
+  }
 
   return async function verify(authorization: string | undefined): Promise<Viewer | null> {
     if (!authorization) return null;
@@ -37,36 +70,9 @@ export function createAccessTokenVerifier(opts: AccessTokenOptions) {
     const known = verified.get(token);
     if (known && known.exp * 1000 > Date.now()) return checkRevocation(known.viewer);
     if (known) verified.delete(token);
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(token, jwks, {
-        issuer: opts.issuer,
-        audience: opts.audience,
-        algorithms: ['ES256'],
-        typ: 'at+jwt',
-        requiredClaims: ['sub', 'sid', 'exp'],
-      }));
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired)
-        throw unauthenticated('TOKEN_EXPIRED', 'The access token has expired; refresh it');
-      if (err instanceof joseErrors.JOSEError) throw unauthenticated('TOKEN_INVALID', 'The access token is not valid');
-      throw err;
-    }
-    const viewer: Viewer = {
-      id: String(payload.sub),
-      sessionId: String(payload.sid),
-      roles: (payload.roles as Role[] | undefined) ?? [],
-      scopes: (payload.scopes as Scope[] | undefined) ?? [],
-    };
+    const checked = await viewerOf(token, jwks, opts);
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-    verified.set(token, { viewer, exp: payload.exp! });
-    return checkRevocation(viewer);
+    verified.set(token, checked);
+    return checkRevocation(checked.viewer);
   };
-
-  async function checkRevocation(viewer: Viewer): Promise<Viewer> {
-    if (await opts.redis.exists(`${opts.redisPrefix}:revoked-session:${viewer.sessionId}`)) {
-      throw unauthenticated('SESSION_REVOKED', 'This session has been signed out');
-    }
-    return viewer;
-  }
 }

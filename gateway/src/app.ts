@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -18,6 +18,7 @@ import {
   createLogger,
   createRedis,
   handleGraphQLRequest,
+  sendGraphQLError,
   sendJson,
   type Logger,
 } from '@p2p/kit';
@@ -78,6 +79,30 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
   return apollo;
 }
 
+/** `/health`, and `/graphql` with the viewer of the request's access token. */
+function handler(
+  config: GatewayConfig,
+  apollo: ApolloServer<GatewayContext>,
+  verify: ReturnType<typeof createAccessTokenVerifier>,
+  log: Logger,
+) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+    const context = async (): Promise<GatewayContext> => ({
+      viewer: await verify(req.headers.authorization),
+      ip: clientIp(req, config.TRUST_PROXY_HOPS),
+      userAgent: req.headers['user-agent'] ?? null,
+      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
+    });
+    handleGraphQLRequest(apollo, req, res, context).catch((err) => {
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    });
+  };
+}
+
 /** The public entry point: verifies tokens, applies limits, plans and runs queries across subgraphs. */
 export async function startGateway(
   { config, supergraphSdl }: GatewayOptions,
@@ -94,24 +119,7 @@ export async function startGateway(
     redisPrefix: config.REDIS_PREFIX,
   });
   const apollo = await startApollo(config, supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'), agent, log);
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
-    if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    const context = async (): Promise<GatewayContext> => ({
-      viewer: await verify(req.headers.authorization),
-      ip: clientIp(req, config.TRUST_PROXY_HOPS),
-      userAgent: req.headers['user-agent'] ?? null,
-      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
-    });
-    handleGraphQLRequest(apollo, req, res, context).catch((err) => {
-      log.error({ err }, 'request failed');
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
-    });
-  });
+  const server = createServer(handler(config, apollo, verify, log));
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
   const actual = (server.address() as AddressInfo).port;
   log.info({ port: actual }, 'gateway listening');

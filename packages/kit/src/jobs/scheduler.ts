@@ -15,40 +15,49 @@ export interface Scheduler {
   close(): Promise<void>;
 }
 
-/**
- * Repeating jobs on BullMQ job schedulers: however many instances run, each tick is taken by
- * one worker, and a tick missed while every instance was down runs when one comes back.
- */
-export function startScheduledJobs(opts: {
+/** Kept of each job's runs, completed and failed, for an operator to look at. */
+const KEEP_RUNS = 100;
+
+interface SchedulerOptions {
   domain: string;
   connection: Redis;
   prefix: string;
   log: Logger;
   jobs: ScheduledJob[];
-}): Scheduler {
+}
+
+/** One worker for the domain's jobs; it takes one tick at a time. */
+function startRunner(name: string, opts: SchedulerOptions, byId: Map<string, ScheduledJob>): Worker {
+  const run = async (job: { name: string }) => {
+    const result = await byId.get(job.name)?.run();
+    opts.log.debug({ job: job.name, result }, 'scheduled job ran');
+    return result;
+  };
+  const worker = new Worker(name, run, {
+    connection: opts.connection.duplicate(),
+    prefix: opts.prefix,
+    concurrency: 1,
+  });
+  worker.on('failed', (job, err) => opts.log.warn({ err, job: job?.name }, 'scheduled job failed'));
+  worker.on('error', (err) => opts.log.error({ err }, 'scheduler worker error'));
+  return worker;
+}
+
+/**
+ * Repeating jobs on BullMQ job schedulers: however many instances run, each tick is taken by
+ * one worker, and a tick missed while every instance was down runs when one comes back.
+ */
+export function startScheduledJobs(opts: SchedulerOptions): Scheduler {
   const name = `scheduled.${opts.domain}`;
   const queue = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
   const byId = new Map(opts.jobs.map((j) => [j.id, j]));
+  const keep = { removeOnComplete: KEEP_RUNS, removeOnFail: KEEP_RUNS };
   for (const job of opts.jobs) {
     queue
-      .upsertJobScheduler(
-        job.id,
-        { every: job.everyMs },
-        { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      )
+      .upsertJobScheduler(job.id, { every: job.everyMs }, { name: job.id, opts: keep })
       .catch((err) => opts.log.error({ err, job: job.id }, 'could not schedule job'));
   }
-  const worker = new Worker(
-    name,
-    async (job) => {
-      const result = await byId.get(job.name)?.run();
-      opts.log.debug({ job: job.name, result }, 'scheduled job ran');
-      return result;
-    },
-    { connection: opts.connection.duplicate(), prefix: opts.prefix, concurrency: 1 },
-  );
-  worker.on('failed', (job, err) => opts.log.warn({ err, job: job?.name }, 'scheduled job failed'));
-  worker.on('error', (err) => opts.log.error({ err }, 'scheduler worker error'));
+  const worker = startRunner(name, opts, byId);
   return {
     runNow: (id) => {
       const job = byId.get(id);

@@ -38,33 +38,12 @@ export class Booking {
     const { saga, offer, request } = await this.claim(customerId, offerId);
     try {
       await this.faults?.('after_claim');
-      await this.step(saga, 'reserve', () =>
-        this.remote.reserveCapacity(
-          {
-            reservationId: saga.reservationId,
-            tripId: offer.tripId,
-            weightKg: request.weightKg,
-            volumeL: request.volumeL,
-            items: request.quantity,
-            category: request.category,
-            deliverBy: request.deliverBy,
-          },
-          requestId,
-        ),
-      );
+      const reservation = reservationOf(saga, offer, request);
+      await this.step(saga, 'reserve', () => this.remote.reserveCapacity(reservation, requestId));
       await this.faults?.('after_reserve');
-      await this.step(saga, 'charge', () =>
-        this.remote.chargeEscrow(
-          {
-            deliveryId: saga.deliveryId,
-            customerId,
-            travelerId: offer.travelerId,
-            amountMinor: offer.priceMinor,
-            currency: offer.currency,
-          },
-          requestId,
-        ),
-      );
+      const charge = { deliveryId: saga.deliveryId, customerId, travelerId: offer.travelerId };
+      const price = { amountMinor: offer.priceMinor, currency: offer.currency };
+      await this.step(saga, 'charge', () => this.remote.chargeEscrow({ ...charge, ...price }, requestId));
       await this.faults?.('after_charge');
       await this.step(saga, 'create', async () => undefined);
       return await this.prisma.$transaction((tx) => this.createDelivery(tx, saga, offer, request));
@@ -193,19 +172,13 @@ export class Booking {
     await this.faults?.('during_create');
     await tx.deliveryRequest.update({ where: { id: request.id }, data: { status: 'MATCHED' } });
     await this.declineOthers(tx, request, offer.id);
+    const booked = { deliveryId: delivery.id, number: deliveryNumber(delivery.serial), requestId: request.id };
+    const parties = { customerId: request.customerId, travelerId: offer.travelerId };
+    const price = { amountMinor: offer.priceMinor, currency: offer.currency };
     await this.outbox.write(
       tx,
       'delivery.created',
-      {
-        deliveryId: delivery.id,
-        number: deliveryNumber(delivery.serial),
-        requestId: request.id,
-        tripId: offer.tripId,
-        customerId: request.customerId,
-        travelerId: offer.travelerId,
-        amountMinor: offer.priceMinor,
-        currency: offer.currency,
-      },
+      { ...booked, tripId: offer.tripId, ...parties, ...price },
       delivery.id,
     );
     return delivery;
@@ -231,6 +204,19 @@ export class Booking {
       );
     }
   }
+}
+
+/** What the saga reserves on the trip: the request's parcel, under the saga's reservation id. */
+function reservationOf(saga: BookingSaga, offer: Offer, request: DeliveryRequest) {
+  return {
+    reservationId: saga.reservationId,
+    tripId: offer.tripId,
+    weightKg: request.weightKg,
+    volumeL: request.volumeL,
+    items: request.quantity,
+    category: request.category,
+    deliverBy: request.deliverBy,
+  };
 }
 
 /** The offer exists, is on the caller's request, and is pending and unexpired. */

@@ -113,21 +113,7 @@ export class Payouts {
         currency: payout.currency,
       }));
     } catch (err) {
-      // Retried later with the same key: a transfer that did go through is not made twice.
-      const delay = Math.min(MAX_BACKOFF_SECONDS, this.deps.retryBaseSeconds * 2 ** (attempts - 1));
-      this.deps.log.warn(
-        { err, cause: (err as Error).cause, payoutId: payout.id, attempts },
-        'payout failed; will retry',
-      );
-      await tx.payout.update({
-        where: { id: payout.id },
-        data: {
-          attempts,
-          nextAttemptAt: new Date(Date.now() + delay * 1000),
-          lastError: (err as Error).message.slice(0, 500),
-        },
-      });
-      return;
+      return this.retryLater(tx, payout, attempts, err as Error);
     }
     await this.deps.ledger.post(tx, {
       key: `payout:${payout.id}`,
@@ -142,6 +128,16 @@ export class Payouts {
     await tx.payout.update({
       where: { id: payout.id },
       data: { status: 'PAID', providerRef, attempts, paidAt: new Date(), lastError: null },
+    });
+  }
+
+  /** Retried later with the same key: a transfer that did go through is not made twice. */
+  private async retryLater(tx: Db, payout: Payout, attempts: number, err: Error): Promise<void> {
+    const delay = Math.min(MAX_BACKOFF_SECONDS, this.deps.retryBaseSeconds * 2 ** (attempts - 1));
+    this.deps.log.warn({ err, cause: err.cause, payoutId: payout.id, attempts }, 'payout failed; will retry');
+    await tx.payout.update({
+      where: { id: payout.id },
+      data: { attempts, nextAttemptAt: new Date(Date.now() + delay * 1000), lastError: err.message.slice(0, 500) },
     });
   }
 }

@@ -94,14 +94,17 @@ export class Refunds {
     if (payment.status === 'PENDING')
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'The charge is still being settled; retry later');
     if (request.currency && request.currency !== payment.currency) {
-      throw new DomainError(
-        ErrorCode.CURRENCY_MISMATCH,
-        `The payment is in ${payment.currency}, not ${request.currency}`,
-      );
+      const message = `The payment is in ${payment.currency}, not ${request.currency}`;
+      throw new DomainError(ErrorCode.CURRENCY_MISMATCH, message);
     }
     const earlier = await tx.refund.findUnique({ where: { requestKey: request.requestKey } });
     if (earlier) return replay(earlier, payment);
     if (payment.releasedMinor > 0) throw conflict('The escrow was released to the traveler; nothing is held');
+    return this.reserveAmount(tx, request, payment);
+  }
+
+  /** A PENDING refund of what the request asks (within what is held), for the provider to make. */
+  private async reserveAmount(tx: Db, request: Request, payment: Payment): Promise<Plan> {
     const reserved = await tx.refund.aggregate({
       where: { paymentId: payment.id, status: 'PENDING' },
       _sum: { amountMinor: true },
