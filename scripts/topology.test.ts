@@ -29,6 +29,13 @@ describe('the list of subgraphs (packages/kit/src/topology.ts)', () => {
     expect(targets.sort()).toEqual(names.map((n) => `subgraphs/${n}/src/generated/graphql.ts`).sort());
   });
 
+  it('is what docs/architecture.md lists as built, with the same ports', () => {
+    const doc = readFileSync(resolve(REPO_ROOT, 'docs/architecture.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\w+) \| (\d{4}) \| .* \| (built|to come) \|$/gm)];
+    const built = rows.filter((r) => r[3] === 'built').map((r) => ({ name: r[1], port: Number(r[2]) }));
+    expect(built).toEqual(subgraphs.map(({ name, port }) => ({ name, port })));
+  });
+
   it('is what supergraph.yaml routes (ports and schema files)', () => {
     const yaml = readFileSync(resolve(REPO_ROOT, 'supergraph.yaml'), 'utf8');
     for (const { name, port } of subgraphs) {
