@@ -53,6 +53,8 @@ function clientIp(req: IncomingMessage, trustedHops: number): string | null {
 /** Apollo Server on `@apollo/gateway`, with the limits and the platform's error masking. */
 async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: Agent, log: Logger) {
   const subgraphUrls = config.subgraphUrls as Record<string, string>;
+  // ApolloGateway reads this variable itself, when it is constructed.
+  if (config.APOLLO_TELEMETRY_DISABLED === 'true') process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>

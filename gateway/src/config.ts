@@ -15,6 +15,11 @@ const shape = {
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * @apollo/gateway reports anonymous usage metrics to Apollo, and probes cloud metadata endpoints
+   * to describe the host, unless this is true. The platform keeps its traffic to itself.
+   */
+  APOLLO_TELEMETRY_DISABLED: z.enum(['true', 'false']).default('true'),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -80,6 +80,12 @@ describe('gateway error shape', () => {
       body: (await r.json()) as { data: unknown; errors: { message: string; extensions: Record<string, unknown> }[] },
     }));
 
+  it("keeps Apollo's usage reporting off unless told otherwise", () => {
+    // @apollo/gateway reads the variable when it is constructed; startGateway set it from the config.
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+    expect(loadGatewayConfig({}).APOLLO_TELEMETRY_DISABLED).toBe('true');
+  });
+
   it('passes a subgraph error code through unchanged', async () => {
     const { body } = await post('{ conflict }');
     expect(body.errors[0]).toMatchObject({ message: 'Already done', extensions: { code: 'CONFLICT', field: 'x' } });
