@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PrismaClient } from '../../../subgraphs/users/src/generated/prisma/client.js';
 import {
   InvalidEventError,
+  type Transaction,
   Outbox,
   bullPrefix,
   createDatabase,
@@ -36,6 +37,8 @@ const events = defineEvents({
 });
 
 // The users schema serves as a domain: it has outbox_event and processed_event like every domain.
+type Tx = Transaction<PrismaClient>;
+
 describe('transactional outbox, relay and idempotent consumer', () => {
   let db: TestDatabase;
   let database: ReturnType<typeof createDatabase<PrismaClient>>;
@@ -58,6 +61,22 @@ describe('transactional outbox, relay and idempotent consumer', () => {
     await db.drop();
     await redisPrefix.cleanup();
   });
+
+  /** The users consumer on a connection of its own, closed with it. */
+  function consume(handlers: Parameters<typeof startEventConsumer<Tx, typeof events.consumes>>[0]['handlers']) {
+    const connection = createRedis(REDIS_URL);
+    const worker = startEventConsumer({
+      consumer: 'users',
+      prisma,
+      schema: 'users',
+      connection,
+      prefix,
+      log,
+      consumes: events.consumes,
+      handlers,
+    });
+    return { close: () => worker.close().then(() => connection.quit()) };
+  }
 
   const payload = (userId: string) => ({
     userId,
@@ -131,22 +150,13 @@ describe('transactional outbox, relay and idempotent consumer', () => {
       payload: payload(userId),
     };
     let attempts = 0;
-    const worker = startEventConsumer({
-      consumer: 'users',
-      prisma,
-      schema: 'users',
-      connection: createRedis(REDIS_URL),
-      prefix,
-      log,
-      consumes: events.consumes,
-      handlers: {
-        'user.registered': async (tx, p) => {
-          attempts++;
-          await tx.user.create({
-            data: { id: p.userId, firstName: p.firstName, lastName: p.lastName, displayName: 'A B.' },
-          });
-          if (attempts === 1) throw new Error('crash after the write, before commit');
-        },
+    const worker = consume({
+      'user.registered': async (tx, p) => {
+        attempts++;
+        await tx.user.create({
+          data: { id: p.userId, firstName: p.firstName, lastName: p.lastName, displayName: 'A B.' },
+        });
+        if (attempts === 1) throw new Error('crash after the write, before commit');
       },
     });
     try {
@@ -191,16 +201,7 @@ describe('transactional outbox, relay and idempotent consumer', () => {
       payload: { userId: 'not-a-uuid', firstName: 'A' },
     };
     let ran = 0;
-    const worker = startEventConsumer({
-      consumer: 'users',
-      prisma,
-      schema: 'users',
-      connection: createRedis(REDIS_URL),
-      prefix,
-      log,
-      consumes: events.consumes,
-      handlers: { 'user.registered': async () => void ran++ },
-    });
+    const worker = consume({ 'user.registered': async () => void ran++ });
     try {
       const job = await queue.add('user.registered', event, { jobId: event.id, attempts: 5 });
       await waitFor(async () => (await job.getState()) === 'failed', 10_000, 'the job to fail');
