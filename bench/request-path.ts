@@ -1,0 +1,167 @@
+// The request path benchmark: what a customer's dashboard costs through each gateway, and what
+// each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
+//   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4]
+//     [--seconds 10] [--gateways ours,apollo] [--fetches 300] [--database p2p_bench_path]
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { print } from 'graphql';
+import { REPO_ROOT } from '@p2p/kit';
+import { DashboardDocument } from '@p2p/sdk';
+import { ms, table } from './stats.js';
+import { fetchCases, measureFetch, type FetchCost } from './path/fetches.js';
+import { runLoad, type LoadResult } from './path/load.js';
+import { startPathPlatform, type PathPlatform } from './path/platform.js';
+import type { Service } from './path/processes.js';
+import { seed } from './path/seed.js';
+
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000' },
+    'per-customer': { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '1,4' },
+    seconds: { type: 'string', default: '10' },
+    gateways: { type: 'string', default: 'ours,apollo' },
+    fetches: { type: 'string', default: '300' },
+    database: { type: 'string', default: 'p2p_bench_path' },
+    out: { type: 'string', default: 'bench/RESULTS.md' },
+  },
+});
+
+const GATEWAYS: Record<string, { entry: string; ready: string; label: string }> = {
+  ours: { entry: 'gateway/src/main.ts', ready: '/health', label: 'ours (gateway/)' },
+  apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
+};
+
+const SUBGRAPHS = ['users', 'trips', 'deliveries', 'payments'];
+const DASHBOARD = JSON.stringify({ query: print(DashboardDocument), variables: { first: 20 } });
+
+interface GatewayRun {
+  gateway: string;
+  concurrency: number;
+  result: LoadResult;
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'cpu';
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${loadavg()[0]!.toFixed(2)}`;
+}
+
+async function runGateways(platform: PathPlatform, tokens: string[]): Promise<GatewayRun[]> {
+  const runs: GatewayRun[] = [];
+  const levels = args.concurrency.split(',').map(Number);
+  for (const name of args.gateways.split(',')) {
+    const spec = GATEWAYS[name];
+    if (!spec) throw new Error(`unknown gateway ${name}`);
+    const gateway: Service =
+      name === 'ours' ? platform.gateway : await platform.startGateway(name, spec.entry, spec.ready);
+    const watch = {
+      gateway: gateway.pid,
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [s, platform.subgraphs[s]!.pid])),
+    };
+    const load = (concurrency: number, seconds: number) =>
+      runLoad({ url: gateway.url, body: DASHBOARD, tokens, concurrency, seconds, watch, check: hasDeliveries });
+    await load(4, 3); // warm-up: JIT, plans, connections, token caches
+    for (const concurrency of levels) {
+      const result = await load(concurrency, Number(args.seconds));
+      runs.push({ gateway: name, concurrency, result });
+      console.log(`${spec.label}, concurrency ${concurrency}: ${(result.requests / result.seconds).toFixed(0)} req/s`);
+    }
+  }
+  return runs;
+}
+
+const hasDeliveries = (body: { data?: unknown }) =>
+  ((body.data as { myDeliveries?: { edges: unknown[] } } | undefined)?.myDeliveries?.edges.length ?? 0) > 0;
+
+function gatewayTable(runs: GatewayRun[]): string {
+  const header = [
+    'gateway',
+    'clients',
+    'req/s',
+    'p50',
+    'p95',
+    'p99',
+    'gateway CPU',
+    ...SUBGRAPHS,
+    'subgraphs',
+    'all',
+    'errors',
+  ];
+  const rows = runs.map(({ gateway, concurrency, result }) => {
+    const cpu = result.cpuPerRequest;
+    const subgraphs = SUBGRAPHS.reduce((sum, s) => sum + cpu[s]!, 0);
+    return [
+      GATEWAYS[gateway]!.label,
+      String(concurrency),
+      (result.requests / result.seconds).toFixed(0),
+      ms(result.latency.p50),
+      ms(result.latency.p95),
+      ms(result.latency.p99),
+      ms(cpu.gateway!),
+      ...SUBGRAPHS.map((s) => ms(cpu[s]!)),
+      ms(subgraphs),
+      ms(subgraphs + cpu.gateway!),
+      String(result.errors),
+    ];
+  });
+  return table(header, rows);
+}
+
+function ratios(runs: GatewayRun[]): string {
+  const ours = runs.filter((r) => r.gateway === 'ours');
+  const lines = runs
+    .filter((r) => r.gateway !== 'ours')
+    .map((other) => {
+      const mine = ours.find((o) => o.concurrency === other.concurrency);
+      if (!mine) return '';
+      const cpu = other.result.cpuPerRequest.gateway! / mine.result.cpuPerRequest.gateway!;
+      const rps = mine.result.requests / mine.result.seconds / (other.result.requests / other.result.seconds);
+      return `clients ${other.concurrency}: ${GATEWAYS[other.gateway]!.label} uses ${cpu.toFixed(2)}× our gateway CPU per request; we serve ${rps.toFixed(2)}× its requests/s`;
+    });
+  return lines.filter(Boolean).join('\n');
+}
+
+function fetchTable(costs: FetchCost[]): string {
+  const rows = costs.map((c) => [c.case.subgraph, c.case.label, ms(c.cpuMs), ms(c.wallMs), ms(c.cpuMs / c.case.items)]);
+  return table(['subgraph', 'fetch', 'CPU ms', 'wall ms', 'CPU ms / item'], rows);
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  console.log(`machine: ${machine()}`);
+  const platform = await startPathPlatform(adminUrl, args.database);
+  try {
+    const started = performance.now();
+    const seeded = await seed(platform.gateway.url, Number(args.customers), Number(args['per-customer']));
+    console.log(
+      `seeded ${seeded.customers.length} customers, ${seeded.deliveries} deliveries in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+    const runs = await runGateways(
+      platform,
+      seeded.customers.map((c) => c.token),
+    );
+    const costs: FetchCost[] = [];
+    for (const c of await fetchCases(platform.databaseUrl, [1, 20, 200])) {
+      const count = c.items >= 200 ? Math.ceil(Number(args.fetches) / 4) : Number(args.fetches);
+      costs.push(await measureFetch(platform.subgraphs[c.subgraph]!, c, platform.env.INTERNAL_JWT_SECRET!, count));
+    }
+    const report = [
+      `machine: ${machine()}`,
+      `data: ${seeded.customers.length} customers with ${args['per-customer']} deliveries each; ${args.seconds} s a run`,
+      '',
+      '== P1: the dashboard (myDeliveries, 20 a page, with users, trips and payments by _entities); CPU ms per request',
+      gatewayTable(runs),
+      ratios(runs),
+      '',
+      '== per fetch: CPU ms of the subgraph process, fetches sent one after another',
+      fetchTable(costs),
+    ].join('\n');
+    console.log(`\n${report}`);
+    writeFileSync(`${REPO_ROOT}/${args.out}`, `# Request path benchmark\n\n\`\`\`\n${report}\n\`\`\`\n`);
+  } finally {
+    await platform.stop();
+  }
+}
+
+await main();
