@@ -1,7 +1,7 @@
 // The request path benchmark: what a customer's dashboard costs through each gateway, and what
 // each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
 //   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4]
-//     [--seconds 10] [--gateways ours,apollo] [--fetches 300] [--database p2p_bench_path]
+//     [--seconds 10] [--gateways ours,apollo] [--fetches 300] [--database p2p_bench_path] [--keep]
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -130,7 +131,7 @@ function fetchTable(costs: FetchCost[]): string {
 async function main(): Promise<void> {
   const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   console.log(`machine: ${machine()}`);
-  const platform = await startPathPlatform(adminUrl, args.database);
+  const platform = await startPathPlatform(adminUrl, args.database, args.keep);
   try {
     const started = performance.now();
     const seeded = await seed(platform.gateway.url, Number(args.customers), Number(args['per-customer']));

@@ -32,7 +32,7 @@ async function freshDatabase(url: string): Promise<void> {
  * The platform as `npm start` runs it, in production mode, on a scratch database: every subgraph
  * (server and workers) and our gateway, each a Node process of its own.
  */
-export async function startPathPlatform(adminUrl: string, database: string): Promise<PathPlatform> {
+export async function startPathPlatform(adminUrl: string, database: string, keep = false): Promise<PathPlatform> {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   const databaseUrl = url.toString();
@@ -84,7 +84,7 @@ export async function startPathPlatform(adminUrl: string, database: string): Pro
     },
     async stop() {
       for (const s of [...others, gateway, ...Object.values(started)]) await s.stop();
-      await dropDatabase(databaseUrl).catch(() => undefined);
+      if (!keep) await dropDatabase(databaseUrl).catch(() => undefined);
     },
   };
 }

@@ -1,5 +1,10 @@
 import { DateTime, defineSubgraph } from '@p2p/kit';
-import { PrismaClient } from './generated/prisma/client.js';
+import {
+  PrismaClient,
+  type Delivery as DeliveryRow,
+  type DeliveryRequest as DeliveryRequestRow,
+  type Offer as OfferRow,
+} from './generated/prisma/client.js';
 import type { Resolvers } from './generated/graphql.js';
 import { loadDeliveriesConfig } from './config.js';
 import { events } from './events.js';
@@ -25,7 +30,7 @@ export default defineSubgraph({
   prisma: PrismaClient,
   resolvers,
   events,
-  services: ({ config, prisma, outbox, log, calls }) => {
+  services: ({ config, prisma, outbox, log, calls, readModel }) => {
     const remote = new Remote(calls);
     const charges = new ChargeLimits(remote);
     const limits = {
@@ -36,10 +41,10 @@ export default defineSubgraph({
     };
     const policy = { freeHours: config.CANCELLATION_FREE_HOURS, lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT };
     return {
-      requests: new Requests(prisma, outbox, limits, charges),
-      offers: new Offers(prisma, outbox, remote, charges),
+      requests: new Requests(prisma, outbox, limits, charges, readModel<DeliveryRequestRow>('DeliveryRequest')),
+      offers: new Offers(prisma, outbox, remote, charges, readModel<OfferRow>('Offer')),
       booking: new Booking(prisma, outbox, remote, log),
-      deliveries: new Deliveries(prisma, outbox, policy),
+      deliveries: new Deliveries(prisma, outbox, policy, readModel<DeliveryRow>('Delivery')),
     };
   },
   context: (base, deliveries) => ({ ...base, deliveries }),

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { DateTime, defineSubgraph, schemaOf, type Route, type SubgraphDeps } from '@p2p/kit';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type Payment as PaymentRow } from './generated/prisma/client.js';
 import type { Resolvers } from './generated/graphql.js';
 import { loadPaymentsConfig, type PaymentsConfig } from './config.js';
 import type { PaymentsServices } from './context.js';
@@ -99,7 +99,7 @@ function buildServices(deps: Deps): PaymentsServices {
     currencies: money.currencies,
     paymentMethods: money.paymentMethods,
     cardSetups,
-    payments: new Payments(prisma),
+    payments: new Payments(deps.readModel<PaymentRow>('Payment')),
     charges: money.charges,
     refunds,
     settlements: new Settlements({ escrow, refunds, payouts, log }),

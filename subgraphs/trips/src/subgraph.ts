@@ -1,5 +1,5 @@
 import { DateTime, defineSubgraph, schemaOf } from '@p2p/kit';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type Trip as TripRow } from './generated/prisma/client.js';
 import type { Resolvers } from './generated/graphql.js';
 import { loadTripsConfig } from './config.js';
 import { events } from './events.js';
@@ -24,10 +24,10 @@ export default defineSubgraph({
   poolSize: (config) => config.TRIPS_DB_POOL_SIZE,
   resolvers: { DateTime, Query, Mutation, Trip, TripTemplate, DeliveryRequest } satisfies Resolvers,
   events,
-  services: ({ config, prisma, reader, outbox }) => {
+  services: ({ config, prisma, reader, outbox, readModel }) => {
     const tables = tripTables(schemaOf(config.databaseUrl));
     const pages = { maxPageSize: config.MAX_PAGE_SIZE };
-    const trips = new Trips(prisma, outbox, tables, config.MAX_PAGE_SIZE);
+    const trips = new Trips(prisma, outbox, tables, config.MAX_PAGE_SIZE, readModel<TripRow>('Trip'));
     return {
       trips,
       search: new TripSearch(reader, tables, { maxRadiusKm: config.MAX_SEARCH_RADIUS_KM, ...pages }),

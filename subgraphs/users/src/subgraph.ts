@@ -1,5 +1,5 @@
 import { DateTime, defineSubgraph } from '@p2p/kit';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type User as UserRow } from './generated/prisma/client.js';
 import type { Resolvers } from './generated/graphql.js';
 import { loadUsersConfig } from './config.js';
 import { events } from './events.js';
@@ -19,8 +19,8 @@ export default defineSubgraph({
   prisma: PrismaClient,
   resolvers: { DateTime, Query, Mutation, User } satisfies Resolvers,
   events,
-  services: ({ prisma, config }) => ({
-    profiles: new Profiles(prisma),
+  services: ({ prisma, config, readModel }) => ({
+    profiles: new Profiles(prisma, readModel<UserRow>('User')),
     addresses: new Addresses(prisma, config.MAX_ADDRESSES_PER_USER),
     preferences: new Preferences(prisma),
     statistics: new Statistics(prisma),

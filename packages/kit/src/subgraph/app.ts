@@ -5,6 +5,7 @@ import type { BaseContext } from '../context.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { closeAll } from '../lifecycle.js';
 import { createLogger, type Logger } from '../logger.js';
+import { modelReader } from '../model-reader.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxRelay } from '../outbox/relay.js';
 import { createDatabase } from '../prisma.js';
@@ -49,7 +50,9 @@ function buildServices(subgraph: AnySubgraph, { config, database, redis, log }: 
   const calls = new ServiceClient({ service: subgraph.name, internalSecret, urls: config.subgraphUrls, log });
   const outbox = new Outbox(schemaOf(config.databaseUrl), subgraph.events.publishes);
   const { prisma, reader } = database;
-  return subgraph.services({ config, prisma, reader, redis, outbox, log, calls });
+  const schema = schemaOf(config.databaseUrl);
+  const readModel = <Row>(model: string) => modelReader<Row>(database, model, schema);
+  return subgraph.services({ config, prisma, reader, redis, outbox, log, calls, readModel });
 }
 
 function serve(subgraph: AnySubgraph, services: unknown, deps: ProcessDeps, port: number, host: string) {

@@ -4,6 +4,7 @@ import type { Env, SubgraphConfig } from '../config.js';
 import type { Route } from '../http.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
 import type { Logger } from '../logger.js';
+import type { ModelReader } from '../model-reader.js';
 import type { EventHandlers, DomainEvents, EventSchemas } from '../outbox/events.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { QueueSettings } from '../outbox/queues.js';
@@ -34,6 +35,8 @@ export interface SubgraphDeps<Cfg, P, Pub extends EventSchemas> {
   log: Logger;
   /** Calls other subgraphs' internal operations with this subgraph's service credential. */
   calls: ServiceClient;
+  /** Whole rows of a Prisma model read with node-postgres, for hot batched loads (see `modelReader`). */
+  readModel<Row>(model: string): ModelReader<Row>;
 }
 
 /** What a domain's own workers (beside relay, consumer and scheduled jobs) are started with. */

@@ -9,6 +9,7 @@ import {
   pageOf,
   pageSizeOf,
   partyOf,
+  type ModelReader,
   type Party,
   type Transaction,
 } from '@p2p/kit';
@@ -34,15 +35,17 @@ export class Deliveries {
     private readonly prisma: PrismaClient,
     private readonly outbox: DeliveriesOutbox,
     private readonly policy: CancellationPolicy,
+    /** Batched loads behind `Delivery` references: whole rows, read without Prisma's engine. */
+    private readonly rows: ModelReader<Delivery>,
   ) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
-    const rows = await this.prisma.delivery.findMany({ where: { id: { in: [...ids] } } });
+    const rows = await this.rows.whereIn('id', ids);
     return new Map(rows.map((r) => [r.id, r]));
   }
 
   async byRequestIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
-    const rows = await this.prisma.delivery.findMany({ where: { requestId: { in: [...ids] } } });
+    const rows = await this.rows.whereIn('requestId', ids);
     return new Map(rows.map((r) => [r.requestId, r]));
   }
 

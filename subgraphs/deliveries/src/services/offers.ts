@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, badInput, forbidden, money, notFound, type Money, type Transaction } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  badInput,
+  forbidden,
+  money,
+  notFound,
+  type ModelReader,
+  type Money,
+  type Transaction,
+} from '@p2p/kit';
 import type { DeliveriesOutbox } from '../events.js';
 import { DeliveriesError } from '../errors.js';
 import type { DeliveryRequest, Offer, OfferStatus, PrismaClient } from '../generated/prisma/client.js';
@@ -42,6 +52,8 @@ export class Offers {
     private readonly outbox: DeliveriesOutbox,
     private readonly remote: Remote,
     private readonly charges: ChargeLimits,
+    /** Batched loads behind `Offer` fields: whole rows, read without Prisma's engine. */
+    private readonly rows: ModelReader<Offer>,
   ) {}
 
   async make(travelerId: string, input: MakeOfferInput, requestId?: string): Promise<Offer> {
@@ -188,7 +200,7 @@ export class Offers {
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, Offer>> {
-    const rows = await this.prisma.offer.findMany({ where: { id: { in: [...ids] } } });
+    const rows = await this.rows.whereIn('id', ids);
     return new Map(rows.map((r) => [r.id, r]));
   }
 

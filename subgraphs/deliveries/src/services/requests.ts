@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, decodeCursor, forbidden, notFound, pageOf, pageSizeOf } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  decodeCursor,
+  forbidden,
+  notFound,
+  pageOf,
+  pageSizeOf,
+  type ModelReader,
+} from '@p2p/kit';
 import type { DeliveriesOutbox } from '../events.js';
 import type { DeliveryRequest, PrismaClient, RequestStatus } from '../generated/prisma/client.js';
 import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
@@ -12,6 +21,8 @@ export class Requests {
     private readonly outbox: DeliveriesOutbox,
     private readonly limits: RequestLimits,
     private readonly charges: ChargeLimits,
+    /** Batched loads behind `DeliveryRequest` references: whole rows, read without Prisma's engine. */
+    private readonly rows: ModelReader<DeliveryRequest>,
   ) {}
 
   async create(customerId: string, input: CreateRequestInput, requestId?: string): Promise<DeliveryRequest> {
@@ -22,7 +33,7 @@ export class Requests {
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, DeliveryRequest>> {
-    const rows = await this.prisma.deliveryRequest.findMany({ where: { id: { in: [...ids] } } });
+    const rows = await this.rows.whereIn('id', ids);
     return new Map(rows.map((r) => [r.id, r]));
   }
 

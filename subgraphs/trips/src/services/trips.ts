@@ -9,6 +9,7 @@ import {
   pageOf,
   pageSizeOf,
   type Page,
+  type ModelReader,
 } from '@p2p/kit';
 import type { TripsOutbox } from '../events.js';
 import type { Prisma, PrismaClient, Trip, TripStatus } from '../generated/prisma/client.js';
@@ -40,12 +41,14 @@ export class Trips {
     private readonly outbox: TripsOutbox,
     private readonly tables: TripTables,
     private readonly maxPageSize: number,
+    /** Batched loads behind `Trip` references: whole rows, read without Prisma's engine. */
+    private readonly rows: ModelReader<Trip>,
   ) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, Trip>> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return new Map();
-    const rows = await this.prisma.trip.findMany({ where: { id: { in: valid } } });
+    const rows = await this.rows.whereIn('id', valid);
     return new Map(rows.map((r) => [r.id, r]));
   }
 

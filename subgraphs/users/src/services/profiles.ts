@@ -1,4 +1,4 @@
-import { notFound } from '@p2p/kit';
+import { notFound, type ModelReader } from '@p2p/kit';
 import type { PrismaClient, User } from '../generated/prisma/client.js';
 import { defaultDisplayName, httpsUrl, phone, requiredText, text } from './validation.js';
 
@@ -22,7 +22,11 @@ export interface ProfileChanges {
 }
 
 export class Profiles {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Batched loads behind `User` references: whole rows, read without Prisma's engine. */
+    private readonly rows: ModelReader<User>,
+  ) {}
 
   /** Idempotent: registration may retry, and `user.registered` repeats it as a safety net. */
   async create(input: NewProfile, db: Db = this.prisma): Promise<User> {
@@ -56,7 +60,7 @@ export class Profiles {
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, User>> {
-    const rows = await this.prisma.user.findMany({ where: { id: { in: [...ids] } } });
+    const rows = await this.rows.whereIn('id', ids);
     return new Map(rows.map((r) => [r.id, r]));
   }
 

@@ -1,0 +1,78 @@
+import { ident, PREPARED, type Database } from './prisma.js';
+
+interface RuntimeField {
+  name: string;
+  kind: 'scalar' | 'enum' | 'object' | 'unsupported';
+  type: string;
+  dbName?: string | null;
+}
+
+interface RuntimeModel {
+  fields: RuntimeField[];
+  dbName?: string | null;
+}
+
+/** What Prisma knows of its models; the generated client carries it (Prisma 7). */
+interface WithDataModel {
+  _runtimeDataModel?: { models: Record<string, RuntimeModel> };
+}
+
+/** Types node-postgres returns as Prisma does: strings, numbers, booleans, Dates (timestamptz), parsed JSON. */
+const READABLE = new Set(['String', 'Int', 'Float', 'Boolean', 'DateTime', 'Json']);
+
+export interface ModelReader<Row> {
+  /** The rows whose `field` is one of `values`, as `findMany({ where: { [field]: { in: values } } })` returns them. */
+  whereIn(field: keyof Row & string, values: readonly unknown[]): Promise<Row[]>;
+}
+
+function columnsOf(modelName: string, model: RuntimeModel): { select: string; column: (field: string) => string } {
+  const scalars = model.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum');
+  for (const f of scalars) {
+    if (f.kind === 'scalar' && !READABLE.has(f.type)) {
+      throw new Error(
+        `${modelName}.${f.name} is ${f.type}: read it through Prisma, node-postgres returns it otherwise`,
+      );
+    }
+  }
+  const columns = new Map(scalars.map((f) => [f.name, f.dbName ?? f.name]));
+  const select = scalars.map((f) => `${ident(columns.get(f.name)!)} AS ${ident(f.name)}`).join(', ');
+  return {
+    select,
+    column: (field) => {
+      const column = columns.get(field);
+      if (!column) throw new Error(`${modelName} has no scalar field ${field}`);
+      return column;
+    },
+  };
+}
+
+/**
+ * Whole rows of one Prisma model, read with node-postgres on the Prisma pool (`Database.reader`),
+ * in the shape Prisma's `findMany` gives them: the scalar fields, in the model's order, named as
+ * the model names them. For the batched loads behind `__resolveReference` and DataLoaders, where
+ * Prisma's query engine costs more than the statement (see the kit README for the figures).
+ * Each statement is prepared (`PREPARED`): one text per model and field.
+ *
+ * A model with BigInt, Decimal or Bytes fields is refused: node-postgres returns those in other forms
+ * than Prisma. Lists of text come back as arrays, but lists of an enum would come back as text, and
+ * Prisma's runtime model does not say which fields are lists: every model read this way has a test
+ * holding its rows to Prisma's (and the platform's timestamps are all `timestamptz`).
+ */
+export function modelReader<Row>(database: Database<unknown>, modelName: string, schema: string): ModelReader<Row> {
+  const model = (database.prisma as WithDataModel)._runtimeDataModel?.models[modelName];
+  if (!model) throw new Error(`the Prisma client has no model ${modelName}`);
+  const { select, column } = columnsOf(modelName, model);
+  const table = `${ident(schema)}.${ident(model.dbName ?? modelName)}`;
+  const statements = new Map<string, string>();
+  return {
+    async whereIn(field, values) {
+      if (values.length === 0) return [];
+      let text = statements.get(field);
+      if (!text) {
+        text = `${PREPARED} SELECT ${select} FROM ${table} WHERE ${ident(column(field))} = ANY($1)`;
+        statements.set(field, text);
+      }
+      return database.reader.rows<Row>({ text, values: [values] });
+    },
+  };
+}
