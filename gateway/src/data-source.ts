@@ -20,6 +20,24 @@ type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 const unavailable = (subgraph: string) =>
   new GraphQLError(`${subgraph} is unavailable`, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, subgraph } });
 
+// One credential per client request, signed at its first subgraph fetch and sent with every
+// other: the plan's fetches share the request's viewer, and a credential lives 60 s.
+const credentials = new WeakMap<object, Promise<string>>();
+
+function credentialOf(context: Partial<GatewayContext>, secret: string): Promise<string> {
+  let credential = credentials.get(context);
+  if (!credential) {
+    credential = signGatewayCredential(secret, {
+      viewer: context.viewer ?? null,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
+      requestId: context.requestId ?? '',
+    });
+    credentials.set(context, credential);
+  }
+  return credential;
+}
+
 /**
  * Sends each subgraph fetch of a query plan over the shared keep-alive agent, with the
  * gateway-signed internal credential carrying the viewer; the client's own Authorization never
@@ -49,13 +67,7 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const context = options.context as Partial<GatewayContext>;
-    const credential = await signGatewayCredential(this.secret, {
-      viewer: context.viewer ?? null,
-      ip: context.ip ?? null,
-      userAgent: context.userAgent ?? null,
-      requestId: context.requestId ?? '',
-    });
+    const credential = await credentialOf(options.context as Partial<GatewayContext>, this.secret);
     const { query, variables, operationName } = options.request;
     let status: number;
     let body: unknown;

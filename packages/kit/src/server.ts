@@ -1,21 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
-import { ApolloServer } from '@apollo/server';
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
-} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { INTERNAL_HEADER, InvalidCredentialError, verifyInternalCredential } from './internal-auth.js';
 import { createBaseContext, type BaseContext } from './context.js';
-import { createErrorFormatter } from './graphql/format-error.js';
 import { applyAuthorization } from './graphql/authorization.js';
 import { applyInputRules } from './graphql/input-rules.js';
 import { FiniteNumberLiterals } from './graphql/literal-rules.js';
-import { handleGraphQLRequest } from './graphql/apollo-http.js';
-import { jitExecution } from './graphql/jit-executor.js';
-import { sendGraphQLError, sendJson, type Route } from './http.js';
+import { createPipeline } from './graphql/pipeline.js';
+import { BodyTooLargeError, readBody, sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
 
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
@@ -56,24 +49,26 @@ function subgraphSchema(opts: { typeDefs: DocumentNode; resolvers: ResolverMap }
   return applyAuthorization(applyInputRules(built));
 }
 
-async function startApollo<C extends BaseContext>(opts: SubgraphServerOptions<C>): Promise<ApolloServer<C>> {
-  const apollo = new ApolloServer<C>({
-    // Execution by compiled operations (graphql-jit); parsing, validation and plugins are Apollo's.
-    gateway: jitExecution(subgraphSchema(opts)),
-    validationRules: [FiniteNumberLiterals],
-    formatError: createErrorFormatter(opts.log),
-    includeStacktraceInErrorResponses: false,
-    // No HTTP caching of GraphQL answers here (nothing sets cache hints), and no per-field
-    // traces: both plugins would otherwise wrap every resolver call.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
-    logger: opts.log,
+/** One POSTed JSON request through the pipeline; anything else is refused before GraphQL runs. */
+async function serveGraphQL(run: ReturnType<typeof createPipeline>, req: Request, res: Response, ctx: () => unknown) {
+  if (req.method !== 'POST') return sendGraphQLError(res, 405, 'BAD_REQUEST', 'Subgraphs take POST requests only');
+  let request: unknown;
+  try {
+    request = JSON.parse(await readBody(req));
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', 'Request body too large');
+    return sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+  }
+  const { status, body } = await run(request, ctx());
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
   });
-  await apollo.start();
-  return apollo;
+  res.end(body);
 }
 
 /** `/health`, `/ready`, the subgraph's own routes, and `/graphql` for signed callers only. */
-function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, apollo: ApolloServer<C>) {
+function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: ReturnType<typeof createPipeline>) {
   async function ready(res: Response): Promise<void> {
     try {
       await opts.readiness?.();
@@ -95,8 +90,7 @@ function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, apollo: A
       if (!(err instanceof InvalidCredentialError)) throw err;
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Subgraphs answer the gateway and services only');
     }
-    const ctx = async () => opts.buildContext(createBaseContext(caller, opts.log));
-    await handleGraphQLRequest(apollo, req, res, ctx);
+    await serveGraphQL(run, req, res, () => opts.buildContext(createBaseContext(caller, opts.log)));
   };
 }
 
@@ -106,8 +100,9 @@ export async function startSubgraphServer<C extends BaseContext>(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
-  const apollo = await startApollo(opts);
-  const route = router(opts, apollo);
+  // Execution by compiled operations (graphql-jit), behind the kit's lean pipeline.
+  const run = createPipeline({ schema: subgraphSchema(opts), log: opts.log, validationRules: [FiniteNumberLiterals] });
+  const route = router(opts, run);
   const httpServer = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     void route(path, req, res).catch((err) => {
@@ -127,10 +122,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     url: `http://${host}:${actual}/graphql`,
     port: actual,
     httpServer,
-    async close() {
-      await closeHttpServer(httpServer);
-      await apollo.stop();
-    },
+    close: () => closeHttpServer(httpServer),
   };
 }
 

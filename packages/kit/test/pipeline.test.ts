@@ -85,7 +85,7 @@ const OPERATIONS: [string, Record<string, unknown>][] = [
   ],
 ];
 
-describe('subgraph execution compiled by graphql-jit', () => {
+describe('the subgraph pipeline: execution compiled by graphql-jit', () => {
   let server: RunningServer;
   let token: string;
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
