@@ -1,4 +1,4 @@
-import { ident, PREPARED, type Database } from './prisma.js';
+import { ident, PREPARED, type Database, type SqlStatement } from './prisma.js';
 
 interface RuntimeField {
   name: string;
@@ -23,6 +23,11 @@ const READABLE = new Set(['String', 'Int', 'Float', 'Boolean', 'DateTime', 'Json
 export interface ModelReader<Row> {
   /** The rows whose `field` is one of `values`, as `findMany({ where: { [field]: { in: values } } })` returns them. */
   whereIn(field: keyof Row & string, values: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Whole rows chosen by a statement's tail (`WHERE … ORDER BY … LIMIT …`, with `$1`-numbered
+   * values, as `Prisma.sql` builds it), prepared once per text: for the hot lists of a domain.
+   */
+  select(tail: SqlStatement): Promise<Row[]>;
 }
 
 function columnsOf(modelName: string, model: RuntimeModel): { select: string; column: (field: string) => string } {
@@ -73,6 +78,12 @@ export function modelReader<Row>(database: Database<unknown>, modelName: string,
         statements.set(field, text);
       }
       return database.reader.rows<Row>({ text, values: [values] });
+    },
+    select(tail) {
+      return database.reader.rows<Row>({
+        text: `${PREPARED} SELECT ${select} FROM ${table} ${tail.text}`,
+        values: tail.values,
+      });
     },
   };
 }

@@ -14,9 +14,9 @@ import {
   type Transaction,
 } from '@p2p/kit';
 import type { DeliveriesOutbox } from '../events.js';
-import type { Delivery, DeliveryStatus, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type Delivery, type DeliveryStatus, type PrismaClient } from '../generated/prisma/client.js';
 import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
-import { MAX_PAGE_SIZE, afterCreated } from './listing.js';
+import { MAX_PAGE_SIZE } from './listing.js';
 
 type Tx = Transaction<PrismaClient>;
 
@@ -55,6 +55,10 @@ export class Deliveries {
     return delivery;
   }
 
+  /**
+   * The viewer's deliveries as customer or traveler, newest first: one prepared statement per
+   * side, on the (customer, created) and (traveler, created) indexes.
+   */
   async listMine(
     viewerId: string,
     asTraveler: boolean,
@@ -63,15 +67,13 @@ export class Deliveries {
     after?: string | null,
   ) {
     const limit = pageSizeOf(first, MAX_PAGE_SIZE);
-    const rows = await this.prisma.delivery.findMany({
-      where: {
-        ...(asTraveler ? { travelerId: viewerId } : { customerId: viewerId }),
-        ...(status ? { status } : {}),
-        ...afterCreated(decodeCursor(after)),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const cursor = decodeCursor(after);
+    const party = Prisma.raw(asTraveler ? 'traveler_id' : 'customer_id');
+    const rows = await this.rows.select(Prisma.sql`
+      WHERE ${party} = ${viewerId}::uuid
+        AND (${status ?? null}::text IS NULL OR status::text = ${status ?? null}::text)
+        AND (${cursor?.at ?? null}::timestamptz IS NULL OR (created_at, id) < (${cursor?.at ?? null}::timestamptz, ${cursor?.id ?? null}::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}::int`);
     return pageOf(rows, limit, (d) => d.createdAt);
   }
 
