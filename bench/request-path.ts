@@ -14,6 +14,7 @@ import { runLoad, type LoadResult } from './path/load.js';
 import { startPathPlatform, type PathPlatform } from './path/platform.js';
 import type { Service } from './path/processes.js';
 import { seed } from './path/seed.js';
+import { countStatements, type StatementCount } from './path/statements.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -123,6 +124,15 @@ function ratios(runs: GatewayRun[]): string {
   return lines.filter(Boolean).join('\n');
 }
 
+/** Statements per fetch for each subgraph's three sizes (its own counts: fewer rows may exist). */
+function statementTable(counts: StatementCount[]): string {
+  const rows = SUBGRAPHS.map((s) => [
+    s,
+    ...counts.filter((c) => c.subgraph === s).map((c) => `${c.perFetch.toFixed(1)} for ${c.items}`),
+  ]);
+  return table(['subgraph', 'statements per fetch, for N representations', '', ''], rows);
+}
+
 function fetchTable(costs: FetchCost[]): string {
   const rows = costs.map((c) => [c.case.subgraph, c.case.label, ms(c.cpuMs), ms(c.wallMs), ms(c.cpuMs / c.case.items)]);
   return table(['subgraph', 'fetch', 'CPU ms', 'wall ms', 'CPU ms / item'], rows);
@@ -147,6 +157,11 @@ async function main(): Promise<void> {
       const count = c.items >= 200 ? Math.ceil(Number(args.fetches) / 4) : Number(args.fetches);
       costs.push(await measureFetch(platform.subgraphs[c.subgraph]!, c, platform.env.INTERNAL_JWT_SECRET!, count));
     }
+    const counts: StatementCount[] = [];
+    for (const c of await fetchCases(platform.databaseUrl, [10, 100, 1000])) {
+      if (c.label === 'root query') continue;
+      counts.push(await countStatements(platform.subgraphs[c.subgraph]!, c, platform.env.INTERNAL_JWT_SECRET!));
+    }
     const report = [
       `machine: ${machine()}`,
       `data: ${seeded.customers.length} customers with ${args['per-customer']} deliveries each; ${args.seconds} s a run`,
@@ -157,6 +172,9 @@ async function main(): Promise<void> {
       '',
       '== per fetch: CPU ms of the subgraph process, fetches sent one after another',
       fetchTable(costs),
+      '',
+      "== P3: SQL statements per _entities fetch as it grows (the subgraph's p2p_sql_statements_total)",
+      statementTable(counts),
     ].join('\n');
     console.log(`\n${report}`);
     writeFileSync(`${REPO_ROOT}/${args.out}`, `# Request path benchmark\n\n\`\`\`\n${report}\n\`\`\`\n`);

@@ -234,6 +234,14 @@ describe('subgraphs trust only the gateway and services', () => {
     expect((await fetch(platform.servers.users!.url.replace('/graphql', '/health'))).status).toBe(200);
     const ready = await fetch(platform.servers.auth!.url.replace('/graphql', '/ready'));
     expect(await ready.json()).toEqual({ status: 'ready', service: 'auth' });
+    // So are Prometheus's metrics: requests answered, statements sent, Node's own.
+    const service = await signServiceCredential(platform.env.INTERNAL_JWT_SECRET!, 'auth', 'r');
+    expect((await direct(users, '{ __typename }', { [INTERNAL_HEADER]: service })).status).toBe(200);
+    expect((await fetch(users.replace('/graphql', '/ready'))).status).toBe(200); // one statement: SELECT 1
+    const metrics = await (await fetch(platform.servers.users!.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/p2p_graphql_requests_total\{subgraph="users",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(/p2p_sql_statements_total\{domain="users"\} \d+/);
+    expect(metrics).toMatch(/nodejs_eventloop_lag_seconds/);
   });
 
   it('keeps internal operations off the public schema and refuses them to gateway callers', async () => {

@@ -8,6 +8,7 @@ export * from './http.js';
 export * from './server.js';
 export * from './prisma.js';
 export * from './model-reader.js';
+export * from './metrics.js';
 export * from './redis.js';
 export * from './service-client.js';
 export * from './topology.js';

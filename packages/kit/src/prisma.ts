@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { schemaOf } from './config.js';
+import { sqlStatements } from './metrics.js';
 
 /**
  * Put first in a hot raw statement (`Prisma.raw(PREPARED)`) to run it as a named prepared
@@ -79,6 +80,7 @@ export function createDatabase<T>(Client: ClientClass<T>, url: string, poolSize 
   const connection = new URL(url);
   connection.searchParams.delete('schema');
   const pool = new pg.Pool({ connectionString: connection.toString(), max: poolSize, options: GENERIC_PLANS });
+  countStatements(pool, schema);
   // The adapter hands the generated name straight to node-postgres, where `undefined` means an
   // unnamed statement (what it sends without a generator); its type just does not say so.
   const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
@@ -101,6 +103,18 @@ export function createDatabase<T>(Client: ClientClass<T>, url: string, poolSize 
       if (!pool.ended) await pool.end();
     },
   };
+}
+
+/** Counts every statement a pooled connection sends (`p2p_sql_statements_total`), whoever sends it. */
+function countStatements(pool: pg.Pool, domain: string): void {
+  const counter = sqlStatements.labels(domain);
+  pool.on('connect', (client) => {
+    const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      counter.inc();
+      return send(...args);
+    };
+  });
 }
 
 /** Double-quotes an SQL identifier (schema and table names in kit-level raw SQL). */

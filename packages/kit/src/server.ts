@@ -10,6 +10,7 @@ import { FiniteNumberLiterals } from './graphql/literal-rules.js';
 import { createPipeline } from './graphql/pipeline.js';
 import { BodyTooLargeError, readBody, sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
+import { graphqlRequests, registry } from './metrics.js';
 
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
 export type ResolverMap = Record<string, unknown>;
@@ -49,8 +50,21 @@ function subgraphSchema(opts: { typeDefs: DocumentNode; resolvers: ResolverMap }
   return applyAuthorization(applyInputRules(built));
 }
 
+/** Prometheus's text format; like `/health`, it needs no credential (subgraphs are not public). */
+async function sendMetrics(res: Response): Promise<void> {
+  const text = await registry.metrics();
+  res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /** One POSTed JSON request through the pipeline; anything else is refused before GraphQL runs. */
-async function serveGraphQL(run: ReturnType<typeof createPipeline>, req: Request, res: Response, ctx: () => unknown) {
+async function serveGraphQL(
+  name: string,
+  run: ReturnType<typeof createPipeline>,
+  req: Request,
+  res: Response,
+  ctx: () => unknown,
+) {
   if (req.method !== 'POST') return sendGraphQLError(res, 405, 'BAD_REQUEST', 'Subgraphs take POST requests only');
   let request: unknown;
   try {
@@ -60,6 +74,7 @@ async function serveGraphQL(run: ReturnType<typeof createPipeline>, req: Request
     return sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
   }
   const { status, body } = await run(request, ctx());
+  graphqlRequests.inc({ subgraph: name, outcome: status === 200 ? 'ok' : 'refused' });
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -80,6 +95,7 @@ function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Retu
   return async (path: string, req: Request, res: Response): Promise<void> => {
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
     if (path === '/ready') return ready(res);
+    if (path === '/metrics') return sendMetrics(res);
     const extra = opts.routes?.[path];
     if (extra) return extra(req, res);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
@@ -90,7 +106,7 @@ function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Retu
       if (!(err instanceof InvalidCredentialError)) throw err;
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Subgraphs answer the gateway and services only');
     }
-    await serveGraphQL(run, req, res, () => opts.buildContext(createBaseContext(caller, opts.log)));
+    await serveGraphQL(opts.name, run, req, res, () => opts.buildContext(createBaseContext(caller, opts.log)));
   };
 }
 
