@@ -1,8 +1,9 @@
 // The request path benchmark: what a customer's dashboard costs through each gateway, and what
 // each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
 //   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4]
-//     [--seconds 10] [--gateways ours,apollo] [--fetches 300] [--database p2p_bench_path] [--keep]
-import { writeFileSync } from 'node:fs';
+//     [--seconds 10] [--gateways ours,apollo,hive] [--fetches 300] [--database p2p_bench_path] [--keep]
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
@@ -22,7 +23,7 @@ const { values: args } = parseArgs({
     'per-customer': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,4' },
     seconds: { type: 'string', default: '10' },
-    gateways: { type: 'string', default: 'ours,apollo' },
+    gateways: { type: 'string', default: 'ours,apollo,hive' },
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
@@ -33,9 +34,19 @@ const { values: args } = parseArgs({
 const GATEWAYS: Record<string, { entry: string; ready: string; label: string }> = {
   ours: { entry: 'gateway/src/main.ts', ready: '/health', label: 'ours (gateway/)' },
   apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
+  hive: { entry: 'bench/hive/hive-gateway.ts', ready: '/healthcheck', label: 'Hive Gateway 2.15' },
 };
 
 const SUBGRAPHS = ['users', 'trips', 'deliveries', 'payments'];
+
+/** Hive Gateway is the benchmark's alone: installed into bench/hive on first use, not with the project. */
+function installHive(): void {
+  const dir = `${REPO_ROOT}/bench/hive`;
+  if (existsSync(`${dir}/node_modules/@graphql-hive/gateway`)) return;
+  console.log('installing Hive Gateway into bench/hive…');
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir], { stdio: 'inherit' });
+  if (npm.status !== 0) throw new Error('npm install in bench/hive failed');
+}
 const DASHBOARD = JSON.stringify({ query: print(DashboardDocument), variables: { first: 20 } });
 
 interface GatewayRun {
@@ -55,6 +66,7 @@ async function runGateways(platform: PathPlatform, tokens: string[]): Promise<Ga
   for (const name of args.gateways.split(',')) {
     const spec = GATEWAYS[name];
     if (!spec) throw new Error(`unknown gateway ${name}`);
+    if (name === 'hive') installHive();
     const gateway: Service =
       name === 'ours' ? platform.gateway : await platform.startGateway(name, spec.entry, spec.ready);
     const watch = {
@@ -68,13 +80,25 @@ async function runGateways(platform: PathPlatform, tokens: string[]): Promise<Ga
       const result = await load(concurrency, Number(args.seconds));
       runs.push({ gateway: name, concurrency, result });
       console.log(`${spec.label}, concurrency ${concurrency}: ${(result.requests / result.seconds).toFixed(0)} req/s`);
+      if (result.firstError) console.log(`  ${result.errors} errors; the first: ${result.firstError}`);
     }
   }
   return runs;
 }
 
-const hasDeliveries = (body: { data?: unknown }) =>
-  ((body.data as { myDeliveries?: { edges: unknown[] } } | undefined)?.myDeliveries?.edges.length ?? 0) > 0;
+interface DashboardAnswer {
+  myDeliveries?: { edges: { node: { payment: unknown; traveler: { displayName: string } | null } }[] };
+}
+
+/**
+ * A right answer: the customer's deliveries, each with its payment and its traveler. The payment
+ * is the customer's to see only: a gateway that sent it with another user's credential (merging
+ * two users' fetches into one) would get null, and the answer counts as an error.
+ */
+const hasDeliveries = (body: { data?: unknown }) => {
+  const edges = (body.data as DashboardAnswer | undefined)?.myDeliveries?.edges ?? [];
+  return edges.length > 0 && edges.every((e) => e.node.payment !== null && e.node.traveler !== null);
+};
 
 function gatewayTable(runs: GatewayRun[]): string {
   const header = [

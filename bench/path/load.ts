@@ -9,6 +9,8 @@ export interface LoadResult {
   latency: Summary;
   /** CPU milliseconds each watched process spent per request. */
   cpuPerRequest: Record<string, number>;
+  /** The first answer counted as an error, for the report. */
+  firstError?: string;
 }
 
 export interface LoadOptions {
@@ -33,6 +35,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAliveTimeout: 60_000, connections: opts.concurrency });
   const samples: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   const before = Object.fromEntries(Object.entries(opts.watch).map(([n, pid]) => [n, cpuMs(pid)]));
   const started = performance.now();
   const deadline = started + opts.seconds * 1000;
@@ -45,7 +48,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const response = await request(opts.url, { method: 'POST', headers, body: opts.body, dispatcher: agent });
       const body = (await response.body.json()) as { data?: unknown; errors?: unknown[] };
       samples.push(performance.now() - t);
-      if (response.statusCode !== 200 || body.errors || (opts.check && !opts.check(body))) errors++;
+      if (response.statusCode !== 200 || body.errors || (opts.check && !opts.check(body))) {
+        errors++;
+        firstError ??= `${response.statusCode} ${JSON.stringify(body).slice(0, 400)}`;
+      }
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, (_, i) => client(i)));
@@ -54,5 +60,5 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     Object.entries(opts.watch).map(([n, pid]) => [n, (cpuMs(pid) - before[n]!) / Math.max(1, samples.length)]),
   );
   await agent.close();
-  return { requests: samples.length, errors, seconds, latency: summarize(samples), cpuPerRequest };
+  return { requests: samples.length, errors, seconds, latency: summarize(samples), cpuPerRequest, firstError };
 }
