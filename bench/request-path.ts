@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     'per-customer': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,4' },
     seconds: { type: 'string', default: '10' },
-    gateways: { type: 'string', default: 'ours,apollo,hive' },
+    gateways: { type: 'string', default: 'ours,apollo,hive,monolith' },
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
@@ -35,7 +35,11 @@ const GATEWAYS: Record<string, { entry: string; ready: string; label: string }> 
   ours: { entry: 'gateway/src/main.ts', ready: '/health', label: 'ours (gateway/)' },
   apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
   hive: { entry: 'bench/hive/hive-gateway.ts', ready: '/healthcheck', label: 'Hive Gateway 2.15' },
+  monolith: { entry: 'bench/path/monolith/main.ts', ready: '/health', label: 'monolith (P2)' },
 };
+
+/** Gateways in front of the subgraphs (P1); the monolith answers alone (P2). */
+const federated = (run: GatewayRun) => run.gateway !== 'monolith';
 
 const SUBGRAPHS = ['users', 'trips', 'deliveries', 'payments'];
 
@@ -134,10 +138,45 @@ function gatewayTable(runs: GatewayRun[]): string {
   return table(header, rows);
 }
 
+const perSecond = (run: GatewayRun) => run.result.requests / run.result.seconds;
+const allCpu = (run: GatewayRun) => Object.values(run.result.cpuPerRequest).reduce((sum, ms) => sum + ms, 0);
+
+/** P2: the federated platform (our gateway and the subgraphs) against the monolith, same clients. */
+function monolithTable(runs: GatewayRun[]): string {
+  const rows = runs
+    .filter((r) => r.gateway === 'monolith')
+    .flatMap((mono) => {
+      const ours = runs.find((o) => o.gateway === 'ours' && o.concurrency === mono.concurrency);
+      if (!ours) return [];
+      const cpu = mono.result.cpuPerRequest.gateway!;
+      return [
+        [
+          String(mono.concurrency),
+          perSecond(ours).toFixed(0),
+          perSecond(mono).toFixed(0),
+          `${(perSecond(ours) / perSecond(mono)).toFixed(2)}×`,
+          ms(allCpu(ours)),
+          ms(cpu),
+          `${(allCpu(ours) / cpu).toFixed(2)}×`,
+        ],
+      ];
+    });
+  const header = [
+    'clients',
+    'federated req/s',
+    'monolith req/s',
+    'federated / monolith',
+    'federated CPU',
+    'monolith CPU',
+    'CPU ratio',
+  ];
+  return table(header, rows);
+}
+
 function ratios(runs: GatewayRun[]): string {
   const ours = runs.filter((r) => r.gateway === 'ours');
   const lines = runs
-    .filter((r) => r.gateway !== 'ours')
+    .filter((r) => r.gateway !== 'ours' && federated(r))
     .map((other) => {
       const mine = ours.find((o) => o.concurrency === other.concurrency);
       if (!mine) return '';
@@ -191,8 +230,12 @@ async function main(): Promise<void> {
       `data: ${seeded.customers.length} customers with ${args['per-customer']} deliveries each; ${args.seconds} s a run`,
       '',
       '== P1: the dashboard (myDeliveries, 20 a page, with users, trips and payments by _entities); CPU ms per request',
-      gatewayTable(runs),
+      gatewayTable(runs.filter(federated)),
       ratios(runs),
+      '',
+      "== P2: federation's price: the same dashboard from a one-process monolith of the same resolvers and services",
+      "(CPU ms per request: the federated platform's every process; the monolith's one)",
+      monolithTable(runs),
       '',
       '== per fetch: CPU ms of the subgraph process, fetches sent one after another',
       fetchTable(costs),

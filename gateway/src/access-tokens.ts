@@ -76,3 +76,17 @@ export function createAccessTokenVerifier(opts: AccessTokenOptions) {
     return checkRevocation(checked.viewer);
   };
 }
+
+/** The verifier for the gateway's configuration (auth's JWKS, issuer, audience, revocations in Redis). */
+export function accessTokenVerifier(
+  config: { AUTH_JWKS_URL: string; JWT_ISSUER: string; JWT_AUDIENCE: string; REDIS_PREFIX: string },
+  redis: Redis,
+) {
+  return createAccessTokenVerifier({
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
+  });
+}

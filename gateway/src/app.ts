@@ -24,7 +24,7 @@ import {
 } from '@p2p/kit';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
-import { createAccessTokenVerifier } from './access-tokens.js';
+import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
 import { SignedDataSource, createSubgraphAgent } from './data-source.js';
 
 export const SUPERGRAPH_PATH = new URL('../../supergraph.graphql', import.meta.url);
@@ -113,13 +113,7 @@ export async function startGateway(
   const log = createLogger('gateway', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
-  const verify = createAccessTokenVerifier({
-    jwksUrl: config.AUTH_JWKS_URL,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    redis,
-    redisPrefix: config.REDIS_PREFIX,
-  });
+  const verify = accessTokenVerifier(config, redis);
   const apollo = await startApollo(config, supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'), agent, log);
   const server = createServer(handler(config, apollo, verify, log));
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));

@@ -22,6 +22,7 @@ export { createErrorFormatter } from './graphql/format-error.js';
 export { applyAuthorization } from './graphql/authorization.js';
 export { applyInputRules } from './graphql/input-rules.js';
 export { FiniteNumberLiterals } from './graphql/literal-rules.js';
+export { createPipeline } from './graphql/pipeline.js';
 export { handleGraphQLRequest } from './graphql/apollo-http.js';
 export { DateTime } from './graphql/scalars.js';
 export * from './subgraph/app.js';

@@ -42,10 +42,11 @@ type Response = Parameters<Route>[1];
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
- * The subgraph's schema with the kit's rules applied. Authorization wraps the input rules: a
- * caller who may not use a field learns nothing about what was wrong with its input.
+ * The subgraph's schema with the kit's rules applied (the benchmark's monolith builds its domains
+ * with it too). Authorization wraps the input rules: a caller who may not use a field learns
+ * nothing about what was wrong with its input.
  */
-function subgraphSchema(opts: { typeDefs: DocumentNode; resolvers: ResolverMap }) {
+export function subgraphSchema(opts: { typeDefs: DocumentNode; resolvers: ResolverMap }) {
   const built = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
   return applyAuthorization(applyInputRules(built));
 }
