@@ -23,7 +23,7 @@ const { values: args } = parseArgs({
     'per-customer': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,4' },
     seconds: { type: 'string', default: '10' },
-    gateways: { type: 'string', default: 'ours,apollo,hive,monolith' },
+    gateways: { type: 'string', default: 'ours,unmerged,apollo,hive,monolith' },
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
@@ -31,8 +31,14 @@ const { values: args } = parseArgs({
   },
 });
 
-const GATEWAYS: Record<string, { entry: string; ready: string; label: string }> = {
+const GATEWAYS: Record<string, { entry: string; ready: string; label: string; env?: Record<string, string> }> = {
   ours: { entry: 'gateway/src/main.ts', ready: '/health', label: 'ours (gateway/)' },
+  unmerged: {
+    entry: 'gateway/src/main.ts',
+    ready: '/health',
+    label: 'ours, fetches not merged',
+    env: { GATEWAY_MERGE_FETCHES: 'false' },
+  },
   apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
   hive: { entry: 'bench/hive/hive-gateway.ts', ready: '/healthcheck', label: 'Hive Gateway 2.15' },
   monolith: { entry: 'bench/path/monolith/main.ts', ready: '/health', label: 'monolith (P2)' },
@@ -72,7 +78,7 @@ async function runGateways(platform: PathPlatform, tokens: string[]): Promise<Ga
     if (!spec) throw new Error(`unknown gateway ${name}`);
     if (name === 'hive') installHive();
     const gateway: Service =
-      name === 'ours' ? platform.gateway : await platform.startGateway(name, spec.entry, spec.ready);
+      name === 'ours' ? platform.gateway : await platform.startGateway(name, spec.entry, spec.ready, spec.env);
     const watch = {
       gateway: gateway.pid,
       ...Object.fromEntries(SUBGRAPHS.map((s) => [s, platform.subgraphs[s]!.pid])),

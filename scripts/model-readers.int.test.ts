@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceptOfferDocument, CreateDeliveryRequestDocument, CreateTripDocument, MakeOfferDocument } from '@p2p/sdk';
-import { createDatabase, domainDatabaseUrl, modelReader, schemaOf, type ClientClass } from '@p2p/kit';
+import {
+  createDatabase,
+  domainDatabaseUrl,
+  modelReader,
+  schemaOf,
+  type ClientClass,
+  type SqlStatement,
+} from '@p2p/kit';
 import { requestInput, signUp, startPlatform, tripInput, type Platform } from '@p2p/testing';
 import { PrismaClient as Deliveries } from '../subgraphs/deliveries/src/generated/prisma/client.js';
 import { PrismaClient as Payments } from '../subgraphs/payments/src/generated/prisma/client.js';
@@ -65,4 +72,35 @@ describe("the kit's modelReader reads what Prisma reads", () => {
       }
     },
   );
+
+  it("coalesces one turn's reads of a field into one statement, each caller getting what its own would have", async () => {
+    const url = domainDatabaseUrl('deliveries', { DATABASE_URL: platform.db.url });
+    const database = createDatabase(Deliveries as never, url);
+    let statements = 0;
+    const counted = {
+      ...database,
+      reader: { rows: <R>(q: SqlStatement) => (statements++, database.reader.rows<R>(q)) },
+    };
+    try {
+      const offers = await (database.prisma as unknown as Record<string, FindMany>).offer!.findMany({ where: {} });
+      const [first, second] = offers.map((o) => String(o.id)) as [string, string];
+      const missing = '00000000-0000-4000-8000-000000000000';
+      const reader = modelReader<Record<string, unknown>>(counted, 'Offer', schemaOf(url));
+      const [one, both, none] = await Promise.all([
+        reader.whereIn('id', [first]),
+        reader.whereIn('id', [second, first, second, missing]),
+        reader.whereIn('id', [missing]),
+      ]);
+      expect(statements).toBe(1);
+      expect(one.map((r) => r.id)).toEqual([first]);
+      expect(both.map((r) => r.id).sort()).toEqual([first, second].sort());
+      expect(none).toEqual([]);
+      expect(byId(both)).toEqual(byId(offers));
+      // A read of a later turn is a statement of its own.
+      await reader.whereIn('id', [first]);
+      expect(statements).toBe(2);
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -10,8 +10,8 @@ export interface PathPlatform {
   databaseUrl: string;
   subgraphs: Record<string, Service>;
   gateway: Service;
-  /** Starts another gateway (stock Apollo, Hive) on the same subgraphs. */
-  startGateway(name: string, entry: string, readyPath: string): Promise<Service>;
+  /** Starts another gateway (stock Apollo, Hive, ours configured otherwise) on the same subgraphs. */
+  startGateway(name: string, entry: string, readyPath: string, extraEnv?: Record<string, string>): Promise<Service>;
   stop(): Promise<void>;
 }
 
@@ -59,16 +59,10 @@ export async function startPathPlatform(adminUrl: string, database: string, keep
   for (const { name } of subgraphs) {
     started[name] = await startService(name, 'scripts/subgraph.ts', [name], env, ports[name]!, '/ready');
   }
-  const startGateway = async (name: string, entry: string, readyPath: string) => {
+  const startGateway = async (name: string, entry: string, readyPath: string, extraEnv = {}) => {
     const port = await freePort();
-    return startService(
-      name,
-      entry,
-      [],
-      { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' },
-      port,
-      readyPath,
-    );
+    const gatewayEnv = { ...env, ...extraEnv, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' };
+    return startService(name, entry, [], gatewayEnv, port, readyPath);
   };
   const gateway = await startGateway('ours', 'gateway/src/main.ts', '/health');
   const others: Service[] = [];
@@ -77,8 +71,8 @@ export async function startPathPlatform(adminUrl: string, database: string, keep
     databaseUrl,
     subgraphs: started,
     gateway,
-    async startGateway(name, entry, readyPath) {
-      const service = await startGateway(name, entry, readyPath);
+    async startGateway(name, entry, readyPath, extraEnv) {
+      const service = await startGateway(name, entry, readyPath, extraEnv);
       others.push(service);
       return service;
     },

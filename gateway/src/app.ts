@@ -58,7 +58,14 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedDataSource(name, subgraphUrls[name] ?? url!, agent, config.INTERNAL_JWT_SECRET, log),
+      new SignedDataSource(
+        name,
+        subgraphUrls[name] ?? url!,
+        agent,
+        config.INTERNAL_JWT_SECRET,
+        log,
+        config.GATEWAY_MERGE_FETCHES === 'true',
+      ),
     logger: log,
   });
   const armor = new ApolloArmor({

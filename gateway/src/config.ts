@@ -19,6 +19,11 @@ const shape = {
    * @apollo/gateway reports anonymous usage metrics to Apollo, and probes cloud metadata endpoints
    * to describe the host, unless this is true. The platform keeps its traffic to itself.
    */
+  /**
+   * Merge the fetches to one subgraph issued in the same event-loop turn (by concurrent client
+   * requests) into one call, each part with its own credential (bench/README.md has what it buys).
+   */
+  GATEWAY_MERGE_FETCHES: z.enum(['true', 'false']).default('true'),
   APOLLO_TELEMETRY_DISABLED: z.enum(['true', 'false']).default('true'),
 };
 

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger } from '@p2p/kit';
 import type { GatewayContext } from './context.js';
+import { FetchMerger } from './merged-fetches.js';
 
 /** One pooled keep-alive agent for all subgraph traffic. */
 export function createSubgraphAgent(timeoutMs: number): Agent {
@@ -48,11 +49,13 @@ function credentialOf(context: Partial<GatewayContext>, secret: string): Promise
  * through `fetch`'s stream machinery, about 0.4 ms per subgraph call on the project's machine
  * (bench/README.md). It also answers what subgraphs say: a subgraph's GraphQL errors (with their
  * codes) reach the plan whatever the HTTP status, and a subgraph that cannot be reached or does
- * not answer JSON is SERVICE_UNAVAILABLE.
+ * not answer JSON is SERVICE_UNAVAILABLE. Concurrent fetches to the subgraph are merged into
+ * one call, each keeping its own credential (`FetchMerger`), unless `merge` is off.
  */
 export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly origin: string;
   private readonly path: string;
+  private readonly merger: FetchMerger | null;
 
   constructor(
     private readonly name: string,
@@ -60,38 +63,45 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     private readonly agent: Agent,
     private readonly secret: string,
     private readonly log: Logger,
+    merge = true,
   ) {
     const parsed = new URL(url);
     this.origin = parsed.origin;
     this.path = parsed.pathname + parsed.search;
+    this.merger = merge ? new FetchMerger((body, credential) => this.send(body, credential)) : null;
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const credential = await credentialOf(options.context as Partial<GatewayContext>, this.secret);
     const { query, variables, operationName } = options.request;
-    let status: number;
     let body: unknown;
     try {
-      const response = await this.agent.request({
-        origin: this.origin,
-        path: this.path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', [INTERNAL_HEADER]: credential },
-        body: JSON.stringify({ query, variables, operationName }),
-      });
-      status = response.statusCode;
-      const text = await response.body.text();
-      body = text.length > 0 ? JSON.parse(text) : undefined;
+      body = this.merger
+        ? await this.merger.fetch({ credential, query: query!, variables, operationName })
+        : await this.send(JSON.stringify({ query, variables, operationName }), credential);
     } catch (err) {
       // The cause (addresses, ports) is for the logs, not for the caller.
       this.log.warn({ err, subgraph: this.name }, 'subgraph call failed');
       throw unavailable(this.name);
     }
     if (!isGraphQLResponse(body)) {
-      this.log.warn({ subgraph: this.name, status }, 'subgraph answered without a GraphQL response');
+      this.log.warn({ subgraph: this.name }, 'subgraph answered without a GraphQL response');
       throw unavailable(this.name);
     }
     return body;
+  }
+
+  /** One HTTP call; its JSON body whatever the status (a subgraph's errors carry their codes). */
+  private async send(body: string, credential: string): Promise<unknown> {
+    const response = await this.agent.request({
+      origin: this.origin,
+      path: this.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', [INTERNAL_HEADER]: credential },
+      body,
+    });
+    const text = await response.body.text();
+    return text.length > 0 ? JSON.parse(text) : undefined;
   }
 }
 

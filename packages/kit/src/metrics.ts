@@ -15,6 +15,14 @@ export const graphqlRequests = new Counter({
   registers: [registry],
 });
 
+/** Merged calls a subgraph answered (each also counts its parts in p2p_graphql_requests_total). */
+export const mergedCalls = new Counter({
+  name: 'p2p_graphql_merged_calls_total',
+  help: 'Merged calls (several GraphQL requests in one HTTP request) answered by a subgraph',
+  labelNames: ['subgraph'],
+  registers: [registry],
+});
+
 /** SQL statements sent to PostgreSQL, by domain: Prisma's and the raw reader's alike. */
 export const sqlStatements = new Counter({
   name: 'p2p_sql_statements_total',

@@ -51,12 +51,67 @@ function columnsOf(modelName: string, model: RuntimeModel): { select: string; co
   };
 }
 
+interface Waiter<Row> {
+  values: readonly unknown[];
+  resolve(rows: Row[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * The `whereIn` reads of one field asked in the same turn of the event loop, sent as one
+ * statement: the parts of a merged call (each with its own context and DataLoaders) then read
+ * their rows together. Rows only: each part's resolvers still decide, with its own viewer, what
+ * of them it may see.
+ */
+class CoalescedRead<Row> {
+  private waiting: Waiter<Row>[] = [];
+
+  constructor(
+    private readonly field: string,
+    private readonly query: (values: unknown[]) => Promise<Row[]>,
+  ) {}
+
+  read(values: readonly unknown[]): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.push({ values, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (waiting.length === 1) {
+      const [only] = waiting as [Waiter<Row>];
+      this.query([...only.values]).then(only.resolve, only.reject);
+      return;
+    }
+    const all = [...new Set(waiting.flatMap((w) => w.values))];
+    this.query(all).then(
+      (rows) => {
+        const byValue = new Map<string, Row[]>();
+        for (const row of rows) {
+          const key = String((row as Record<string, unknown>)[this.field]);
+          const group = byValue.get(key);
+          if (group) group.push(row);
+          else byValue.set(key, [row]);
+        }
+        // Each waiter gets what its own statement would have: every row matching one of its values, once.
+        for (const w of waiting) w.resolve([...new Set(w.values.map(String))].flatMap((v) => byValue.get(v) ?? []));
+      },
+      (err: unknown) => {
+        for (const w of waiting) w.reject(err);
+      },
+    );
+  }
+}
+
 /**
  * Whole rows of one Prisma model, read with node-postgres on the Prisma pool (`Database.reader`),
  * in the shape Prisma's `findMany` gives them: the scalar fields, in the model's order, named as
  * the model names them. For the batched loads behind `__resolveReference` and DataLoaders, where
  * Prisma's query engine costs more than the statement (see the kit README for the figures).
- * Each statement is prepared (`PREPARED`): one text per model and field.
+ * Each statement is prepared (`PREPARED`): one text per model and field. Reads of a field asked
+ * in the same event-loop turn go as one statement (`CoalescedRead`).
  *
  * A model with BigInt, Decimal or Bytes fields is refused: node-postgres returns those in other forms
  * than Prisma. Lists of text come back as arrays, but lists of an enum would come back as text, and
@@ -68,16 +123,17 @@ export function modelReader<Row>(database: Database<unknown>, modelName: string,
   if (!model) throw new Error(`the Prisma client has no model ${modelName}`);
   const { select, column } = columnsOf(modelName, model);
   const table = `${ident(schema)}.${ident(model.dbName ?? modelName)}`;
-  const statements = new Map<string, string>();
+  const reads = new Map<string, CoalescedRead<Row>>();
   return {
-    async whereIn(field, values) {
-      if (values.length === 0) return [];
-      let text = statements.get(field);
-      if (!text) {
-        text = `${PREPARED} SELECT ${select} FROM ${table} WHERE ${ident(column(field))} = ANY($1)`;
-        statements.set(field, text);
+    whereIn(field, values) {
+      if (values.length === 0) return Promise.resolve([]);
+      let read = reads.get(field);
+      if (!read) {
+        const text = `${PREPARED} SELECT ${select} FROM ${table} WHERE ${ident(column(field))} = ANY($1)`;
+        read = new CoalescedRead<Row>(field, (all) => database.reader.rows<Row>({ text, values: [all] }));
+        reads.set(field, read);
       }
-      return database.reader.rows<Row>({ text, values: [values] });
+      return read.read(values);
     },
     select(tail) {
       return database.reader.rows<Row>({

@@ -2,15 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { INTERNAL_HEADER, InvalidCredentialError, verifyInternalCredential } from './internal-auth.js';
+import { INTERNAL_HEADER, InvalidCredentialError, verifyInternalCredential, type Caller } from './internal-auth.js';
 import { createBaseContext, type BaseContext } from './context.js';
 import { applyAuthorization } from './graphql/authorization.js';
 import { applyInputRules } from './graphql/input-rules.js';
 import { FiniteNumberLiterals } from './graphql/literal-rules.js';
-import { createPipeline } from './graphql/pipeline.js';
+import { createPipeline, type Answer } from './graphql/pipeline.js';
 import { BodyTooLargeError, readBody, sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
-import { graphqlRequests, registry } from './metrics.js';
+import { graphqlRequests, mergedCalls, registry } from './metrics.js';
 
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
 export type ResolverMap = Record<string, unknown>;
@@ -58,13 +58,57 @@ async function sendMetrics(res: Response): Promise<void> {
   res.end(text);
 }
 
-/** One POSTed JSON request through the pipeline; anything else is refused before GraphQL runs. */
+type Run = ReturnType<typeof createPipeline>;
+type BuildContext = (caller: Caller) => unknown;
+
+/** The most requests one merged call may carry (the gateway merges far fewer). */
+export const MAX_MERGED_PARTS = 64;
+
+const refusal = (status: number, code: string, message: string): Answer => ({
+  status,
+  body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+});
+
+/**
+ * One request of a merged call: its own credential, verified on its own, and its own context
+ * (viewer, loaders), so that no part is ever answered with another part's permissions.
+ */
+async function runPart(part: unknown, secret: string, run: Run, ctx: BuildContext): Promise<Answer> {
+  const { credential, ...request } = (part ?? {}) as { credential?: unknown };
+  let caller: Caller;
+  try {
+    caller = await verifyInternalCredential(secret, typeof credential === 'string' ? credential : undefined);
+  } catch (err) {
+    if (!(err instanceof InvalidCredentialError)) throw err;
+    return refusal(401, 'UNAUTHENTICATED', 'Each part of a merged call carries its own valid credential');
+  }
+  return run(request, ctx(caller));
+}
+
+/**
+ * A merged call: a JSON array of requests, each `{ credential, query, variables?, operationName? }`,
+ * answered by the array of their answers in the same order (the gateway merges concurrent
+ * fetches to one subgraph into one call; see gateway/src/merged-fetches.ts).
+ */
+async function runMerged(name: string, parts: unknown[], secret: string, run: Run, ctx: BuildContext): Promise<Answer> {
+  if (parts.length === 0 || parts.length > MAX_MERGED_PARTS)
+    return refusal(400, 'BAD_REQUEST', `A merged call carries 1 to ${MAX_MERGED_PARTS} requests`);
+  const answers = await Promise.all(parts.map((part) => runPart(part, secret, run, ctx)));
+  mergedCalls.inc({ subgraph: name });
+  for (const { status } of answers) graphqlRequests.inc({ subgraph: name, outcome: outcomeOf(status) });
+  return { status: 200, body: `[${answers.map((a) => a.body).join(',')}]` };
+}
+
+const outcomeOf = (status: number) => (status === 200 ? 'ok' : 'refused');
+
+/** One POSTed JSON request (or a merged call) through the pipeline; anything else is refused before GraphQL runs. */
 async function serveGraphQL(
-  name: string,
-  run: ReturnType<typeof createPipeline>,
+  opts: { name: string; internalSecret: string },
+  run: Run,
   req: Request,
   res: Response,
-  ctx: () => unknown,
+  caller: Caller,
+  ctx: BuildContext,
 ) {
   if (req.method !== 'POST') return sendGraphQLError(res, 405, 'BAD_REQUEST', 'Subgraphs take POST requests only');
   let request: unknown;
@@ -74,8 +118,12 @@ async function serveGraphQL(
     if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', 'Request body too large');
     return sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
   }
-  const { status, body } = await run(request, ctx());
-  graphqlRequests.inc({ subgraph: name, outcome: status === 200 ? 'ok' : 'refused' });
+  const parts = Array.isArray(request) ? (request as unknown[]) : null;
+  const { status, body } = parts
+    ? await runMerged(opts.name, parts, opts.internalSecret, run, ctx)
+    : await run(request, ctx(caller));
+  // A merged call counted its parts; a refused one counts once.
+  if (!parts || status !== 200) graphqlRequests.inc({ subgraph: opts.name, outcome: outcomeOf(status) });
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -84,7 +132,7 @@ async function serveGraphQL(
 }
 
 /** `/health`, `/ready`, the subgraph's own routes, and `/graphql` for signed callers only. */
-function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: ReturnType<typeof createPipeline>) {
+function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Run) {
   async function ready(res: Response): Promise<void> {
     try {
       await opts.readiness?.();
@@ -107,7 +155,8 @@ function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Retu
       if (!(err instanceof InvalidCredentialError)) throw err;
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', 'Subgraphs answer the gateway and services only');
     }
-    await serveGraphQL(opts.name, run, req, res, () => opts.buildContext(createBaseContext(caller, opts.log)));
+    const ctx = (who: Caller) => opts.buildContext(createBaseContext(who, opts.log));
+    await serveGraphQL(opts, run, req, res, caller, ctx);
   };
 }
 

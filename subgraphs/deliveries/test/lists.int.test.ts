@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcceptOfferDocument, CancelDeliveryDocument, DashboardDocument, MyDeliveriesDocument } from '@p2p/sdk';
+import { mergedCalls } from '@p2p/kit';
 import { signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
 import { createRequest, createTrip, offer } from './booking-helpers.js';
 
@@ -62,4 +63,23 @@ describe('myDeliveries and the dashboard', () => {
     });
     expect(myDeliveries.edges.map((e) => e.node.payment?.escrowStatus)).toEqual(['HELD', 'HELD', 'RELEASED']);
   });
+
+  it('answers concurrent dashboards of different people each as its own viewer, merged calls or not', async () => {
+    const other = await signUp(platform, { roles: ['CUSTOMER'], firstName: 'Mary', lastName: 'Kingsley' });
+    const request = await createRequest(other, { title: 'Other parcel' });
+    const made = await offer(traveler, request.id, (await createTrip(traveler)).id, 3100);
+    await other.client.run(AcceptOfferDocument, { offerId: made.id });
+    const people = [customer, other, traveler];
+    const dashboardOf = (p: SignedUp) => p.client.run(DashboardDocument, { first: 20 });
+    const alone: Awaited<ReturnType<typeof dashboardOf>>[] = [];
+    for (const p of people) alone.push(await dashboardOf(p));
+    expect(alone[1]!.myDeliveries.edges.map((e) => e.node.payment?.amount.amountMinor)).toEqual([3100]);
+    const before = await mergedCallCount();
+    const together = await Promise.all(Array.from({ length: 24 }, (_, i) => dashboardOf(people[i % 3]!)));
+    together.forEach((answer, i) => expect(answer).toEqual(alone[i % 3]));
+    // How many subgraph calls were merged depends on timing; the answers above may not.
+    console.log(`merged subgraph calls: ${(await mergedCallCount()) - before}`);
+  });
 });
+
+const mergedCallCount = async () => (await mergedCalls.get()).values.reduce((sum, v) => sum + v.value, 0);
