@@ -1,7 +1,7 @@
 // The request path benchmark: what a customer's dashboard costs through each gateway, and what
 // each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
-//   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4]
-//     [--seconds 10] [--gateways ours,apollo,hive] [--fetches 300] [--database p2p_bench_path] [--keep]
+//   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4,8]
+//     [--seconds 10] [--gateways ours,unmerged,cluster,apollo,hive,monolith] [--fetches 300] [--database p2p_bench_path] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,9 +21,9 @@ const { values: args } = parseArgs({
   options: {
     customers: { type: 'string', default: '1000' },
     'per-customer': { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '1,4' },
+    concurrency: { type: 'string', default: '1,4,8' },
     seconds: { type: 'string', default: '10' },
-    gateways: { type: 'string', default: 'ours,unmerged,apollo,hive,monolith' },
+    gateways: { type: 'string', default: 'ours,unmerged,cluster,apollo,hive,monolith' },
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
@@ -38,6 +38,12 @@ const GATEWAYS: Record<string, { entry: string; ready: string; label: string; en
     ready: '/health',
     label: 'ours, fetches not merged',
     env: { GATEWAY_MERGE_FETCHES: 'false' },
+  },
+  cluster: {
+    entry: 'gateway/src/main.ts',
+    ready: '/health',
+    label: 'ours, 2 processes (cluster)',
+    env: { GATEWAY_WORKERS: '2' },
   },
   apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
   hive: { entry: 'bench/hive/hive-gateway.ts', ready: '/healthcheck', label: 'Hive Gateway 2.15' },

@@ -21,6 +21,9 @@ export function cpuMs(pid: number): number {
   let ns = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    // A clustered service's workers are its children: theirs is its CPU too.
+    const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(' ') : []) ns += cpuMs(Number(child)) * 1e6;
   }
   return ns / 1e6;
 }

@@ -23,6 +23,8 @@ const shape = {
    * Merge the fetches to one subgraph issued in the same event-loop turn (by concurrent client
    * requests) into one call, each part with its own credential (bench/README.md has what it buys).
    */
+  /** Gateway processes sharing the port (node:cluster); 1 runs the gateway in this process. */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   GATEWAY_MERGE_FETCHES: z.enum(['true', 'false']).default('true'),
   APOLLO_TELEMETRY_DISABLED: z.enum(['true', 'false']).default('true'),
 };

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
 import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger } from '@p2p/kit';
 import type { GatewayContext } from './context.js';
+import { InflightReads } from './inflight-reads.js';
 import { FetchMerger } from './merged-fetches.js';
 
 /** One pooled keep-alive agent for all subgraph traffic. */
@@ -50,12 +51,14 @@ function credentialOf(context: Partial<GatewayContext>, secret: string): Promise
  * (bench/README.md). It also answers what subgraphs say: a subgraph's GraphQL errors (with their
  * codes) reach the plan whatever the HTTP status, and a subgraph that cannot be reached or does
  * not answer JSON is SERVICE_UNAVAILABLE. Concurrent fetches to the subgraph are merged into
- * one call, each keeping its own credential (`FetchMerger`), unless `merge` is off.
+ * one call, each keeping its own credential (`FetchMerger`), unless `merge` is off; identical
+ * anonymous reads in flight together share one fetch (`InflightReads`).
  */
 export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly origin: string;
   private readonly path: string;
   private readonly merger: FetchMerger | null;
+  private readonly reads = new InflightReads();
 
   constructor(
     private readonly name: string,
@@ -72,13 +75,16 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const credential = await credentialOf(options.context as Partial<GatewayContext>, this.secret);
+    const context = options.context as Partial<GatewayContext>;
+    const credential = await credentialOf(context, this.secret);
     const { query, variables, operationName } = options.request;
+    const part = { credential, query: query!, variables, operationName };
+    const request = { query, variables, operationName };
+    const fetch = () => (this.merger ? this.merger.fetch(part) : this.send(JSON.stringify(request), credential));
+    const shared = InflightReads.keyOf(part, !context.viewer);
     let body: unknown;
     try {
-      body = this.merger
-        ? await this.merger.fetch({ credential, query: query!, variables, operationName })
-        : await this.send(JSON.stringify({ query, variables, operationName }), credential);
+      body = await (shared ? this.reads.share(shared, fetch) : fetch());
     } catch (err) {
       // The cause (addresses, ports) is for the logs, not for the caller.
       this.log.warn({ err, subgraph: this.name }, 'subgraph call failed');

@@ -11,9 +11,20 @@ const typeDefs = parse(/* GraphQL */ `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Query {
     whoami: String!
+    counter: Int!
+  }
+  type Mutation {
+    bump: Int!
   }
 `);
-const resolvers = { Query: { whoami: (_: unknown, __: unknown, ctx: BaseContext) => ctx.viewer?.id ?? 'anonymous' } };
+let counter = 0;
+const resolvers = {
+  Query: {
+    whoami: (_: unknown, __: unknown, ctx: BaseContext) => ctx.viewer?.id ?? 'anonymous',
+    counter: () => counter,
+  },
+  Mutation: { bump: () => ++counter },
+};
 
 const contextOf = (viewer: string | null): GatewayContext => ({
   viewer: viewer ? { id: viewer, roles: ['CUSTOMER'], scopes: [], sessionId: `s-${viewer}` } : null,
@@ -22,10 +33,10 @@ const contextOf = (viewer: string | null): GatewayContext => ({
   requestId: `r-${viewer}`,
 });
 
-const fetchAs = (source: SignedDataSource, viewer: string | null) =>
+const fetchAs = (source: SignedDataSource, viewer: string | null, query = '{ whoami }') =>
   source.process({
     kind: 0,
-    request: { query: '{ whoami }' },
+    request: { query },
     context: contextOf(viewer),
   } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>);
 
@@ -83,5 +94,30 @@ describe("the gateway merges one turn's fetches to a subgraph into one call, eac
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }),
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }),
     ]);
+  });
+
+  it('shares one fetch among identical anonymous reads in flight, never a viewer’s read or a mutation', async () => {
+    const source = new SignedDataSource('who', server.url, agent, secret, log);
+    calls.length = 0;
+    const read = 'query Counter { counter }';
+    const shared = await Promise.all([1, 2, 3].map(() => fetchAs(source, null, read)));
+    expect(calls).toHaveLength(1);
+    expect(shared.map((a) => a.data)).toEqual([{ counter }, { counter }, { counter }]);
+    // Each asker its own objects: the gateway merges later results into what it received.
+    expect(new Set(shared.map((a) => a.data)).size).toBe(3);
+
+    calls.length = 0;
+    const before = await merged();
+    const own = await Promise.all(['ann', 'ann'].map((v) => fetchAs(source, v, read)));
+    expect(own.map((a) => a.data)).toEqual([{ counter }, { counter }]);
+    expect([calls.length, (await merged()) - before]).toEqual([1, 1]); // one merged call of two parts
+
+    const bumps = await Promise.all([1, 2].map(() => fetchAs(source, null, 'mutation Bump { bump }')));
+    expect(bumps.map((a) => (a.data as { bump: number }).bump).sort()).toEqual([counter - 1, counter]);
+
+    // Done in flight is done: the next identical read is fetched again.
+    calls.length = 0;
+    expect((await fetchAs(source, null, read)).data).toEqual({ counter });
+    expect(calls).toHaveLength(1);
   });
 });
