@@ -1,7 +1,8 @@
 // The request path benchmark: what a customer's dashboard costs through each gateway, and what
 // each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
 //   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4,8]
-//     [--seconds 10] [--gateways ours,unmerged,cluster,apollo,hive,monolith] [--fetches 300] [--database p2p_bench_path] [--keep]
+//     [--seconds 10] [--gateways ours,unmerged,cluster,apollo,hive,monolith] [--fetches 300]
+//     [--database p2p_bench_path] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

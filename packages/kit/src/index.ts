@@ -38,3 +38,4 @@ export * from './jobs/scheduler.js';
 export * from './domain/pagination.js';
 export * from './domain/ids.js';
 export * from './domain/parties.js';
+export * from './domain/secrets.js';

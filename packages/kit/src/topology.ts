@@ -13,6 +13,7 @@ export const subgraphs = [
   { name: 'users', port: 3002 },
   { name: 'trips', port: 3003 },
   { name: 'deliveries', port: 3004 },
+  { name: 'qr', port: 3006 },
   { name: 'payments', port: 3007 },
 ] as const;
 

@@ -7,3 +7,4 @@ export * from './fixtures.js';
 export * from './calls.js';
 export * from './events.js';
 export * from './writes.js';
+export * from './handover.js';

@@ -10,7 +10,7 @@ import { Session } from './resolvers/Session.js';
 import { User } from './resolvers/User.js';
 import { Accounts } from './services/accounts.js';
 import { ActionTokens } from './services/action-tokens.js';
-import { SecretBox } from './services/crypto.js';
+import { SecretBox } from '@p2p/kit';
 import { Login } from './services/login.js';
 import { PasswordHasher } from './services/passwords.js';
 import { Sessions } from './services/sessions.js';
@@ -32,7 +32,7 @@ const resolvers: Resolvers = {
 type Deps = SubgraphDeps<AuthConfig, PrismaClient, typeof events.publishes>;
 
 function sessionServices({ config, prisma, redis, outbox, log }: Deps) {
-  const box = new SecretBox(config.AUTH_ENCRYPTION_SECRET);
+  const box = new SecretBox(config.AUTH_ENCRYPTION_SECRET, 'auth');
   const accessTtlSeconds = config.ACCESS_TOKEN_TTL_SECONDS;
   const keys = new SigningKeys(prisma, box, outbox, {
     issuer: config.JWT_ISSUER,

@@ -3,6 +3,7 @@ import { defineEvents, field, type Outbox } from '@p2p/kit';
 
 const parties = { customerId: field.id(), travelerId: field.id() };
 const price = { amountMinor: field.minor(), currency: field.currency() };
+const point = z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) });
 const deliveryStatus = z.enum(['ACCEPTED', 'PICKED_UP', 'IN_TRANSIT', 'DELIVERED', 'CANCELLED', 'DISPUTED']);
 
 /** deliveries' events: the negotiation and the delivery's life, out; a trip's cancellation, in. */
@@ -22,7 +23,10 @@ export const events = defineEvents({
       ...parties,
       status: z.enum(['DECLINED', 'WITHDRAWN', 'EXPIRED']),
     }),
-    /** users counts it; the booking's escrow is already held (payments' internal call in the saga). */
+    /**
+     * users counts it; qr issues the hand-over codes for its places and windows; the booking's
+     * escrow is already held (payments' internal call in the saga).
+     */
     'delivery.created': z.strictObject({
       deliveryId: field.id(),
       number: z.string(),
@@ -30,6 +34,10 @@ export const events = defineEvents({
       tripId: field.id(),
       ...parties,
       ...price,
+      pickup: point,
+      dropoff: point,
+      pickupUntil: field.instant(),
+      deliverBy: field.instant(),
     }),
     'delivery.status_changed': z.strictObject({
       deliveryId: field.id(),

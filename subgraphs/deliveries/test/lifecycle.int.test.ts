@@ -7,12 +7,10 @@ import {
   DeliveryDocument,
   DeliveryPaymentDocument,
   DeliveryRequestDocument,
-  MarkDeliveredDocument,
   MarkInTransitDocument,
-  MarkPickedUpDocument,
   MeDocument,
 } from '@p2p/sdk';
-import { inHours, query, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
+import { handOver, inHours, query, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
 import { createRequest, createTrip, offer, remainingKg } from './booking-helpers.js';
 
 describe('a delivery after booking', () => {
@@ -21,7 +19,7 @@ describe('a delivery after booking', () => {
   let customer: SignedUp;
 
   beforeAll(async () => {
-    platform = await startPlatform({ subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments'] });
+    platform = await startPlatform({ subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments', 'qr'] });
     [traveler, customer] = await Promise.all([signUp(platform), signUp(platform)]);
   });
   afterAll(async () => platform?.stop());
@@ -39,18 +37,19 @@ describe('a delivery after booking', () => {
 
   it('moves through its statuses in order, keeps history, and releases escrow on delivery', async () => {
     const { delivery } = await book();
-    const skip = await traveler.client.execute(MarkDeliveredDocument, { id: delivery.id });
+    const skip = await traveler.client.execute(MarkInTransitDocument, { id: delivery.id });
     expect(skip.errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
-    const byCustomer = await customer.client.execute(MarkPickedUpDocument, { id: delivery.id });
+    // Pickup and delivery follow from a scanned code only (qr's tests cover every refusal).
+    await handOver(customer, traveler, delivery.id, 'PICKUP');
+    const byCustomer = await customer.client.execute(MarkInTransitDocument, { id: delivery.id });
     expect(byCustomer.errors[0]?.extensions?.code).toBe('FORBIDDEN');
-    await traveler.client.run(MarkPickedUpDocument, { id: delivery.id });
     const lateCancel = await customer.client.execute(CancelDeliveryDocument, {
       id: delivery.id,
       reason: 'changed my mind',
     });
     expect(lateCancel.errors[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     await traveler.client.run(MarkInTransitDocument, { id: delivery.id });
-    await traveler.client.run(MarkDeliveredDocument, { id: delivery.id });
+    await handOver(customer, traveler, delivery.id, 'DELIVERY');
     const { delivery: done } = await customer.client.run(DeliveryDocument, { id: delivery.id });
     expect(done!.history.map((h) => h.to)).toEqual(['ACCEPTED', 'PICKED_UP', 'IN_TRANSIT', 'DELIVERED']);
     expect(done!.history[1]!.by?.id).toBe(traveler.id);

@@ -4,7 +4,7 @@ import type { AuthOutbox } from '../events.js';
 import { AuthError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential } from '../generated/prisma/client.js';
-import { randomToken, sha256 } from './crypto.js';
+import { randomToken, sha256 } from '@p2p/kit';
 import { assertStrongPassword, type PasswordHasher } from './passwords.js';
 import type { LoginThrottle } from './throttle.js';
 import type { Device, IssuedTokens, Sessions } from './sessions.js';

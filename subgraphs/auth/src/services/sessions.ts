@@ -4,7 +4,7 @@ import { AuthError } from '../errors.js';
 import { DomainError, forbidden, type Logger } from '@p2p/kit';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential, Session } from '../generated/prisma/client.js';
-import { randomToken, sha256 } from './crypto.js';
+import { randomToken, sha256 } from '@p2p/kit';
 import type { SigningKeys } from './signing-keys.js';
 
 export interface SessionPolicy {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import type { AuthOutbox } from '../events.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { SecretBox } from './crypto.js';
+import type { SecretBox } from '@p2p/kit';
 
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 /** How long a key's JWKS entry outlives its retirement beyond the access-token lifetime (clock skew). */

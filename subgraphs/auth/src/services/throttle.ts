@@ -1,6 +1,6 @@
 import type { Redis } from '@p2p/kit';
 import { DomainError, ErrorCode } from '@p2p/kit';
-import { sha256 } from './crypto.js';
+import { sha256 } from '@p2p/kit';
 
 export interface ThrottleLimits {
   perAccount: number;

@@ -5,7 +5,7 @@ import { DomainError } from '@p2p/kit';
 import type { AuthOutbox } from '../events.js';
 import { AuthError } from '../errors.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { sha256, type SecretBox } from './crypto.js';
+import { sha256, type SecretBox } from '@p2p/kit';
 
 const ISSUER = 'P2P Delivery';
 const PERIOD = 30;

@@ -12,7 +12,6 @@ export const Mutation: MutationResolvers = {
   declineOffer: (_, { offerId }, ctx) => ctx.deliveries.offers.decline(requireViewer(ctx).id, offerId),
   acceptOffer: (_, { offerId }, ctx) => ctx.deliveries.booking.accept(requireViewer(ctx).id, offerId, ctx.requestId),
   cancelDelivery: (_, { id, reason }, ctx) => ctx.deliveries.deliveries.cancel(requireViewer(ctx).id, id, reason),
-  markPickedUp: (_, { id }, ctx) => ctx.deliveries.deliveries.advance(requireViewer(ctx).id, id, 'PICKED_UP'),
-  markInTransit: (_, { id }, ctx) => ctx.deliveries.deliveries.advance(requireViewer(ctx).id, id, 'IN_TRANSIT'),
-  markDelivered: (_, { id }, ctx) => ctx.deliveries.deliveries.advance(requireViewer(ctx).id, id, 'DELIVERED'),
+  markInTransit: (_, { id }, ctx) => ctx.deliveries.deliveries.markInTransit(requireViewer(ctx).id, id),
+  _recordHandover: (_, { input }, ctx) => ctx.deliveries.deliveries.recordHandover(input),
 };

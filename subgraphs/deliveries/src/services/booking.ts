@@ -178,7 +178,7 @@ export class Booking {
     await this.outbox.write(
       tx,
       'delivery.created',
-      { ...booked, tripId: offer.tripId, ...parties, ...price },
+      { ...booked, tripId: offer.tripId, ...parties, ...price, ...placesOf(request) },
       delivery.id,
     );
     return delivery;
@@ -232,3 +232,11 @@ function assertAcceptable<O extends Offer>(offer: O | null, customerId: string):
 }
 
 export const deliveryNumber = (serial: number): string => `DEL-${String(serial).padStart(8, '0')}`;
+
+/** Where and by when the parcel changes hands, as the hand-over codes need them. */
+const placesOf = (r: DeliveryRequest) => ({
+  pickup: { lat: r.pickupLat, lng: r.pickupLng },
+  dropoff: { lat: r.dropoffLat, lng: r.dropoffLng },
+  pickupUntil: r.pickupUntil.toISOString(),
+  deliverBy: r.deliverBy.toISOString(),
+});

@@ -20,15 +20,35 @@ import { MAX_PAGE_SIZE } from './listing.js';
 
 type Tx = Transaction<PrismaClient>;
 
-/** Who may move a delivery from one status to the next. QR verification will guard pickup and hand-over. */
+/**
+ * Who may move a delivery from one status to the next by asking. Pickup and delivery are not
+ * here: they follow only from a hand-over proof (`recordHandover`, qr's verified scan, backup code
+ * or approved override).
+ */
 const transitions: Record<DeliveryStatus, Partial<Record<DeliveryStatus, Party[]>>> = {
-  ACCEPTED: { PICKED_UP: ['TRAVELER'], CANCELLED: ['CUSTOMER', 'TRAVELER'] },
-  PICKED_UP: { IN_TRANSIT: ['TRAVELER'], DELIVERED: ['TRAVELER'] },
-  IN_TRANSIT: { DELIVERED: ['TRAVELER'] },
+  ACCEPTED: { CANCELLED: ['CUSTOMER', 'TRAVELER'] },
+  PICKED_UP: { IN_TRANSIT: ['TRAVELER'] },
+  IN_TRANSIT: {},
   DELIVERED: {},
   CANCELLED: {},
   DISPUTED: {},
 };
+
+/** What each hand-over stage proves: the statuses it moves from, and to. */
+const stages = {
+  PICKUP: { from: ['ACCEPTED'], to: 'PICKED_UP' },
+  DELIVERY: { from: ['PICKED_UP', 'IN_TRANSIT'], to: 'DELIVERED' },
+} as const satisfies Record<string, { from: DeliveryStatus[]; to: DeliveryStatus }>;
+
+const PROOF_METHODS = ['QR', 'BACKUP_CODE', 'OVERRIDE'];
+
+export interface HandoverProof {
+  deliveryId: string;
+  stage: string;
+  proofId: string;
+  method: string;
+  byUserId: string;
+}
 
 export class Deliveries {
   constructor(
@@ -95,16 +115,35 @@ export class Deliveries {
     });
   }
 
-  async advance(viewerId: string, id: string, to: 'PICKED_UP' | 'IN_TRANSIT' | 'DELIVERED'): Promise<Delivery> {
+  /** The traveler says the parcel is on its way (after a proven pickup). */
+  markInTransit(viewerId: string, id: string): Promise<Delivery> {
+    return this.prisma.$transaction((tx) => this.move(tx, viewerId, id, 'IN_TRANSIT', null));
+  }
+
+  /**
+   * A stage proven by qr: pickup moves an accepted delivery to picked up, delivery moves it to
+   * delivered (and payments releases the escrow from `delivery.delivered`). The same proof
+   * again finds its move made and changes nothing.
+   */
+  async recordHandover(proof: HandoverProof): Promise<Delivery> {
+    const stage = stages[proof.stage as keyof typeof stages];
+    if (!stage) throw badInput('stage', 'PICKUP or DELIVERY');
+    if (!PROOF_METHODS.includes(proof.method)) throw badInput('method', PROOF_METHODS.join(', '));
     return this.prisma.$transaction(async (tx) => {
-      const delivery = await this.move(tx, viewerId, id, to, null);
-      if (to === 'DELIVERED') {
-        await this.outbox.write(
-          tx,
-          'delivery.delivered',
-          { deliveryId: id, customerId: delivery.customerId, travelerId: delivery.travelerId },
-          id,
-        );
+      const done = await tx.deliveryStatusChange.findUnique({ where: { proofId: proof.proofId } });
+      if (done) {
+        if (done.deliveryId !== proof.deliveryId || done.toStatus !== stage.to)
+          throw new DomainError(ErrorCode.CONFLICT, 'This proof was used for another move');
+        return tx.delivery.findUniqueOrThrow({ where: { id: proof.deliveryId } });
+      }
+      const current = await tx.delivery.findUnique({ where: { id: proof.deliveryId } });
+      if (!current) throw notFound('Delivery');
+      if (!(stage.from as readonly DeliveryStatus[]).includes(current.status))
+        throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${current.status} delivery cannot be ${stage.to}`);
+      const delivery = await this.moved(tx, current, stage.to, { by: proof.byUserId, reason: null, proof });
+      if (stage.to === 'DELIVERED') {
+        const parties = { customerId: delivery.customerId, travelerId: delivery.travelerId };
+        await this.outbox.write(tx, 'delivery.delivered', { deliveryId: delivery.id, ...parties }, delivery.id);
       }
       return delivery;
     });
@@ -189,13 +228,34 @@ export class Deliveries {
     if (!allowed)
       throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
     if (!allowed.includes(party)) throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
+    return this.moved(tx, current, to, { by: viewerId, reason, proof: null });
+  }
+
+  /** Conditional update, a history row and the status event, for a move already allowed. */
+  private async moved(
+    tx: Tx,
+    current: Delivery,
+    to: DeliveryStatus,
+    how: { by: string; reason: string | null; proof: HandoverProof | null },
+  ): Promise<Delivery> {
+    const { id } = current;
+    const { reason, proof } = how;
     const moved = await tx.delivery.updateMany({
       where: { id, status: current.status },
       data: { status: to, ...(reason ? { cancellationReason: reason } : {}) },
     });
     if (moved.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'The delivery changed meanwhile; reload it');
     await tx.deliveryStatusChange.create({
-      data: { id: randomUUID(), deliveryId: id, fromStatus: current.status, toStatus: to, byUserId: viewerId, reason },
+      data: {
+        id: randomUUID(),
+        deliveryId: id,
+        fromStatus: current.status,
+        toStatus: to,
+        byUserId: how.by,
+        reason,
+        proofId: proof?.proofId ?? null,
+        proofMethod: proof?.method ?? null,
+      },
     });
     await this.outbox.write(
       tx,

@@ -1,16 +1,29 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** A random opaque token, URL-safe. 32 bytes: guessing is out of reach, so a plain hash stores it. */
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('base64url');
 
-/** AES-256-GCM with a key derived from a configured secret; output is `iv.tag.ciphertext`. */
+/** `digits` random decimal digits (a backup code, a one-time PIN), uniformly drawn. */
+export const randomDigits = (digits: number): string =>
+  Array.from({ length: digits }, () => String(randomInt(10))).join('');
+
+/** Constant-time string equality, for secrets compared with what was typed. */
+export function sameSecret(a: string, b: string): boolean {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * AES-256-GCM with a key derived from a configured secret and the domain's purpose (so two
+ * domains given the same secret still hold different keys); output is `iv.tag.ciphertext`.
+ */
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = createHash('sha256').update(`p2p-auth-secretbox:${secret}`).digest();
+  constructor(secret: string, purpose: string) {
+    this.key = createHash('sha256').update(`p2p-${purpose}-secretbox:${secret}`).digest();
   }
 
   seal(plaintext: string): string {
