@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -26,6 +26,9 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
 import { SignedDataSource, createSubgraphAgent } from './data-source.js';
+import { FederatedSubscriptions } from './subscriptions/federated.js';
+import { LiveHub } from './subscriptions/live-hub.js';
+import { attachLiveServer } from './subscriptions/server.js';
 
 export const SUPERGRAPH_PATH = new URL('../../supergraph.graphql', import.meta.url);
 
@@ -112,6 +115,34 @@ function handler(
   };
 }
 
+/** Subscriptions over graphql-ws on the same server, relayed from the subgraphs' live channels. */
+function startLive(
+  config: GatewayConfig,
+  supergraphSdl: string,
+  agent: Agent,
+  verify: ReturnType<typeof createAccessTokenVerifier>,
+  server: Server,
+  log: Logger,
+) {
+  const merge = config.GATEWAY_MERGE_FETCHES === 'true';
+  const sources = Object.fromEntries(
+    Object.entries(config.subgraphUrls as Record<string, string>).map(([name, url]) => [
+      name,
+      new SignedDataSource(name, url, agent, config.INTERNAL_JWT_SECRET, log, merge),
+    ]),
+  );
+  const hub = new LiveHub(createRedis(config.REDIS_URL), config.REDIS_PREFIX, log);
+  const subscriptions = new FederatedSubscriptions(supergraphSdl, sources, hub, log);
+  const ws = attachLiveServer(server, {
+    subscriptions,
+    verify,
+    log,
+    sessionCheckMs: config.GATEWAY_SESSION_CHECK_MS,
+    keepAliveMs: config.GATEWAY_KEEPALIVE_MS,
+  });
+  return { close: () => closeAll([() => ws.close(), () => hub.close()]) };
+}
+
 /** The public entry point: verifies tokens, applies limits, plans and runs queries across subgraphs. */
 export async function startGateway(
   { config, supergraphSdl }: GatewayOptions,
@@ -121,8 +152,10 @@ export async function startGateway(
   const redis = createRedis(config.REDIS_URL);
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
   const verify = accessTokenVerifier(config, redis);
-  const apollo = await startApollo(config, supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'), agent, log);
+  const sdl = supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const apollo = await startApollo(config, sdl, agent, log);
   const server = createServer(handler(config, apollo, verify, log));
+  const live = startLive(config, sdl, agent, verify, server, log);
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
   const actual = (server.address() as AddressInfo).port;
   log.info({ port: actual }, 'gateway listening');
@@ -130,6 +163,12 @@ export async function startGateway(
     url: `http://127.0.0.1:${actual}/graphql`,
     port: actual,
     close: () =>
-      closeAll([() => closeHttpServer(server), () => apollo.stop(), () => agent.close(), () => redis.quit()]),
+      closeAll([
+        () => live.close(),
+        () => closeHttpServer(server),
+        () => apollo.stop(),
+        () => agent.close(),
+        () => redis.quit(),
+      ]),
   };
 }

@@ -23,6 +23,10 @@ const shape = {
    * Merge the fetches to one subgraph issued in the same event-loop turn (by concurrent client
    * requests) into one call, each part with its own credential (bench/README.md has what it buys).
    */
+  /** How often an open subscription connection's session is checked against revocations. */
+  GATEWAY_SESSION_CHECK_MS: z.coerce.number().int().min(100).default(15_000),
+  /** graphql-ws keep-alive pings. */
+  GATEWAY_KEEPALIVE_MS: z.coerce.number().int().min(1_000).default(12_000),
   /** Gateway processes sharing the port (node:cluster); 1 runs the gateway in this process. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   GATEWAY_MERGE_FETCHES: z.enum(['true', 'false']).default('true'),

@@ -78,8 +78,11 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
     const context = options.context as Partial<GatewayContext>;
     const credential = await credentialOf(context, this.secret);
     const { query, variables, operationName } = options.request;
-    const part = { credential, query: query!, variables, operationName };
-    const request = { query, variables, operationName };
+    // A live subscription's phase (subscribe, or one event) rides along as an extension.
+    const live = (context as { live?: unknown }).live;
+    const extensions = live ? { live } : undefined;
+    const part = { credential, query: query!, variables, operationName, extensions };
+    const request = { query, variables, operationName, extensions };
     const fetch = () => (this.merger ? this.merger.fetch(part) : this.send(JSON.stringify(request), credential));
     const shared = InflightReads.keyOf(part, !context.viewer);
     let body: unknown;

@@ -4,6 +4,7 @@ export interface FetchPart {
   query: string;
   variables?: Record<string, unknown>;
   operationName?: string;
+  extensions?: Record<string, unknown>;
 }
 
 /** Sends one HTTP call to the subgraph (`credential` in its header) and returns its parsed JSON body. */

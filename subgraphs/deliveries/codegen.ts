@@ -4,4 +4,5 @@ export const mappers = {
   Offer: './prisma/client.js#Offer as OfferRow',
   Delivery: './prisma/client.js#Delivery as DeliveryRow',
   DeliveryStatusChange: './prisma/client.js#DeliveryStatusChange as DeliveryStatusChangeRow',
+  DeliveryStatusEvent: '../services/live.js#DeliveryStatusLive',
 };

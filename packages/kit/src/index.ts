@@ -39,3 +39,4 @@ export * from './domain/pagination.js';
 export * from './domain/ids.js';
 export * from './domain/parties.js';
 export * from './domain/secrets.js';
+export * from './live/live.js';

@@ -8,3 +8,4 @@ export * from './calls.js';
 export * from './events.js';
 export * from './writes.js';
 export * from './handover.js';
+export * from './booking.js';

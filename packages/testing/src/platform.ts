@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { WebSocket } from 'ws';
 import {
   createSubgraphApp,
   loadDeclaration,
@@ -142,7 +143,7 @@ async function bootOnFreePorts(
     servers,
     gateway,
     gatewayUrl: gateway.url,
-    client: (token, headers) => new Client({ url: gateway.url, accessToken: token, headers }),
+    client: (token, headers) => new Client({ url: gateway.url, accessToken: token, headers, webSocketImpl: WebSocket }),
     services<S>(name: SubgraphName): S {
       const app = apps[name];
       if (!app) throw new Error(`${name} is not started in this test file (startPlatform({ subgraphs }))`);

@@ -15,6 +15,7 @@ import { DeliveryRequest } from './resolvers/DeliveryRequest.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Offer } from './resolvers/Offer.js';
 import { Query } from './resolvers/Query.js';
+import { DeliveryStatusEvent, Subscription } from './resolvers/Subscription.js';
 import { Booking } from './services/booking.js';
 import { ChargeLimits } from './services/charge-limits.js';
 import { Deliveries } from './services/deliveries.js';
@@ -22,7 +23,17 @@ import { Offers } from './services/offers.js';
 import { Remote } from './services/remote.js';
 import { Requests } from './services/requests.js';
 
-const resolvers: Resolvers = { DateTime, Query, Mutation, DeliveryRequest, Offer, Delivery, DeliveryStatusChange };
+const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation,
+  Subscription,
+  DeliveryRequest,
+  Offer,
+  Delivery,
+  DeliveryStatusChange,
+  DeliveryStatusEvent,
+};
 
 export default defineSubgraph({
   name: 'deliveries',
@@ -30,7 +41,7 @@ export default defineSubgraph({
   prisma: PrismaClient,
   resolvers,
   events,
-  services: ({ config, prisma, outbox, log, calls, readModel }) => {
+  services: ({ config, prisma, outbox, log, calls, readModel, live }) => {
     const remote = new Remote(calls);
     const charges = new ChargeLimits(remote);
     const limits = {
@@ -44,7 +55,7 @@ export default defineSubgraph({
       requests: new Requests(prisma, outbox, limits, charges, readModel<DeliveryRequestRow>('DeliveryRequest')),
       offers: new Offers(prisma, outbox, remote, charges, readModel<OfferRow>('Offer')),
       booking: new Booking(prisma, outbox, remote, log),
-      deliveries: new Deliveries(prisma, outbox, policy, readModel<DeliveryRow>('Delivery')),
+      deliveries: new Deliveries(prisma, outbox, policy, readModel<DeliveryRow>('Delivery'), live),
     };
   },
   context: (base, deliveries) => ({ ...base, deliveries }),

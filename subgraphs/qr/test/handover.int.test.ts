@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AcceptOfferDocument,
   ApproveHandoverOverrideDocument,
   CancelDeliveryDocument,
-  CreateDeliveryRequestDocument,
-  CreateTripDocument,
   DeliveryDocument,
   DeliveryPaymentDocument,
   EnterBackupCodeDocument,
   HandoverActivityDocument,
   HandoverCodesDocument,
-  MakeOfferDocument,
   PendingHandoverOverridesDocument,
   RejectHandoverOverrideDocument,
   RequestHandoverOverrideDocument,
@@ -19,13 +15,12 @@ import {
 import { SecretBox, createDatabase, domainDatabaseUrl } from '@p2p/kit';
 import {
   HANDOVER_POINTS,
+  bookDelivery,
   count,
   handoverCodesOf,
-  requestInput,
   signUp,
   signUpStaff,
   startPlatform,
-  tripInput,
   waitFor,
   type Platform,
   type SignedUp,
@@ -59,16 +54,7 @@ describe('hand-over codes: pickup and delivery only by proof', () => {
   });
   afterAll(async () => platform?.stop());
 
-  /** A booked delivery: the traveler's trip, the customer's request, the offer accepted. */
-  async function book(by = traveler) {
-    const trip = (await by.client.run(CreateTripDocument, { input: tripInput() })).createTrip;
-    const request = (await customer.client.run(CreateDeliveryRequestDocument, { input: requestInput() }))
-      .createDeliveryRequest;
-    const price = { amountMinor: 2000, currency: 'EUR' };
-    const offer = (await by.client.run(MakeOfferDocument, { input: { requestId: request.id, tripId: trip.id, price } }))
-      .makeOffer;
-    return (await customer.client.run(AcceptOfferDocument, { offerId: offer.id })).acceptOffer;
-  }
+  const book = () => bookDelivery(customer, traveler);
 
   const statusOf = async (id: string) => (await customer.client.run(DeliveryDocument, { id })).delivery!.status;
   const scan = (who: SignedUp, token: string, location = atPickup) =>

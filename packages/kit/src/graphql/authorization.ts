@@ -1,4 +1,4 @@
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { MapperKind, getDirective, mapSchema } from '@graphql-tools/utils';
 import { DomainError, ErrorCode, forbidden, unauthenticated } from '../errors.js';
 import type { BaseContext } from '../context.js';
@@ -33,7 +33,7 @@ function rulesFor(schema: GraphQLSchema, field: GraphQLFieldConfig<unknown, Base
   ];
   if (on('authenticated').length > 0) rules.push(requireViewer);
   for (const d of on('requiresScopes')) rules.push(requireScopes(d.scopes as string[][]));
-  const isRoot = typeName === 'Query' || typeName === 'Mutation';
+  const isRoot = typeName === 'Query' || typeName === 'Mutation' || typeName === 'Subscription';
   if (isRoot && (getDirective(schema, field, 'inaccessible') ?? []).length > 0) rules.push(requireService);
   return rules;
 }
@@ -48,12 +48,20 @@ export function applyAuthorization(schema: GraphQLSchema): GraphQLSchema {
       const rules = rulesFor(schema, field as GraphQLFieldConfig<unknown, BaseContext>, typeName);
       if (rules.length === 0) return field;
       const resolve = field.resolve ?? defaultFieldResolver;
+      const subscribe = field.subscribe;
       return {
         ...field,
         resolve(source, args, ctx: BaseContext, info) {
           for (const rule of rules) rule(ctx);
           return resolve(source, args, ctx, info);
         },
+        // A subscription is checked when it starts as well as on every event.
+        ...(subscribe && {
+          subscribe(source: unknown, args: Record<string, unknown>, ctx: BaseContext, info: GraphQLResolveInfo) {
+            for (const rule of rules) rule(ctx);
+            return subscribe(source, args, ctx, info);
+          },
+        }),
       };
     },
   });

@@ -1,5 +1,7 @@
 import {
   GraphQLError,
+  createSourceEventStream,
+  getOperationAST,
   parse,
   specifiedRules,
   validate,
@@ -11,6 +13,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { DomainError, ErrorCode, RequestErrorCode, type Code } from '../errors.js';
+import { channelOf } from '../live/live.js';
 import type { Logger } from '../logger.js';
 import { createErrorFormatter } from './format-error.js';
 
@@ -80,6 +83,35 @@ class Documents {
   }
 }
 
+interface LiveRun {
+  schema: GraphQLSchema;
+  prepared: Prepared;
+  compiled: CompiledQuery;
+  context: unknown;
+  variables: Record<string, unknown>;
+  operationName: string | undefined;
+  formatError: ReturnType<typeof createErrorFormatter>;
+  refuse: Refuse;
+}
+
+/**
+ * A subscription's two phases, as the gateway's live relay asks them: `subscribe` runs the root
+ * field's `subscribe` (its checks) and answers the channel to follow in `extensions.liveChannel`;
+ * `event` resolves the operation with one event as the root value (the field's `resolve`).
+ */
+async function live(run: LiveRun, phase: { phase?: unknown; event?: unknown }): Promise<Answer> {
+  const { schema, prepared, compiled, context, variables, operationName, formatError } = run;
+  if (phase.phase === 'event') return answer(await compiled.query(phase.event, context, variables), 200, formatError);
+  if (phase.phase !== 'subscribe')
+    return run.refuse(400, RequestErrorCode.BAD_REQUEST, [new GraphQLError('Subscribe through the gateway')]);
+  const args = { schema, document: prepared.document!, contextValue: context, variableValues: variables };
+  const stream = await createSourceEventStream({ ...args, operationName });
+  if (!(Symbol.asyncIterator in stream)) return answer(stream, 200, formatError);
+  const liveChannel = channelOf(stream);
+  if (!liveChannel) throw new Error('a Subscription field must return liveStream(channel) from subscribe');
+  return { status: 200, body: JSON.stringify({ data: null, extensions: { liveChannel } }) };
+}
+
 /**
  * A subgraph's GraphQL request pipeline, lean because only the gateway and other services call
  * a subgraph: one POSTed JSON request, parsed, validated and compiled (graphql-jit) once per
@@ -93,9 +125,9 @@ export function createPipeline(opts: PipelineOptions) {
     answer({ errors: errors.map((e) => withCode(e, code)) }, status, formatError);
   const documents = new Documents(opts.schema, [...specifiedRules, ...(opts.validationRules ?? [])], refuse);
 
-  /** Runs one request: `{ query, variables?, operationName? }`, already parsed from JSON. */
+  /** Runs one request: `{ query, variables?, operationName?, extensions? }`, already parsed from JSON. */
   return async function run(request: unknown, context: unknown): Promise<Answer> {
-    const { query, variables, operationName } = (request ?? {}) as Record<string, unknown>;
+    const { query, variables, operationName, extensions } = (request ?? {}) as Record<string, unknown>;
     if (typeof query !== 'string' || (operationName != null && typeof operationName !== 'string')) {
       return refuse(400, RequestErrorCode.BAD_REQUEST, [
         new GraphQLError('Send { query, variables?, operationName? }'),
@@ -105,7 +137,14 @@ export function createPipeline(opts: PipelineOptions) {
     if (prepared.refusal) return prepared.refusal;
     const compiled = documents.operation(prepared, operationName ?? undefined);
     if (!('query' in compiled)) return compiled;
-    const result = await compiled.query(undefined, context, (variables ?? {}) as Record<string, unknown>);
+    const values = (variables ?? {}) as Record<string, unknown>;
+    if (getOperationAST(prepared.document!, operationName ?? undefined)?.operation === 'subscription') {
+      const phase = ((extensions as { live?: object } | undefined)?.live ?? {}) as { phase?: unknown };
+      const name = operationName ?? undefined;
+      const liveRun = { schema: opts.schema, prepared, compiled, context, variables: values, formatError, refuse };
+      return live({ ...liveRun, operationName: name }, phase);
+    }
+    const result = await compiled.query(undefined, context, values);
     // No data at all: the variables did not coerce, and nothing ran.
     if (result.data === undefined && result.errors) return refuse(400, ErrorCode.BAD_USER_INPUT, result.errors);
     // A resolver's error keeps its path; its locations point into the gateway's subgraph query.

@@ -4,6 +4,7 @@ import { schemaOf, type Env, type SubgraphConfig } from '../config.js';
 import type { BaseContext } from '../context.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { closeAll } from '../lifecycle.js';
+import { LivePublisher } from '../live/live.js';
 import { createLogger, type Logger } from '../logger.js';
 import { modelReader } from '../model-reader.js';
 import { Outbox } from '../outbox/outbox.js';
@@ -52,7 +53,8 @@ function buildServices(subgraph: AnySubgraph, { config, database, redis, log }: 
   const { prisma, reader } = database;
   const schema = schemaOf(config.databaseUrl);
   const readModel = <Row>(model: string) => modelReader<Row>(database, model, schema);
-  return subgraph.services({ config, prisma, reader, redis, outbox, log, calls, readModel });
+  const live = new LivePublisher(redis, config.REDIS_PREFIX, log);
+  return subgraph.services({ config, prisma, reader, redis, outbox, log, calls, readModel, live });
 }
 
 function serve(subgraph: AnySubgraph, services: unknown, deps: ProcessDeps, port: number, host: string) {

@@ -3,6 +3,7 @@ import type { BaseContext } from '../context.js';
 import type { Env, SubgraphConfig } from '../config.js';
 import type { Route } from '../http.js';
 import type { ScheduledJob } from '../jobs/scheduler.js';
+import type { LivePublisher } from '../live/live.js';
 import type { Logger } from '../logger.js';
 import type { ModelReader } from '../model-reader.js';
 import type { EventHandlers, DomainEvents, EventSchemas } from '../outbox/events.js';
@@ -35,6 +36,8 @@ export interface SubgraphDeps<Cfg, P, Pub extends EventSchemas> {
   log: Logger;
   /** Calls other subgraphs' internal operations with this subgraph's service credential. */
   calls: ServiceClient;
+  /** Live events for subscriptions, published after a change commits (see `LivePublisher`). */
+  live: LivePublisher;
   /** Whole rows of a Prisma model read with node-postgres, for hot batched loads (see `modelReader`). */
   readModel<Row>(model: string): ModelReader<Row>;
 }

@@ -9,6 +9,7 @@ import {
   pageOf,
   pageSizeOf,
   partyOf,
+  type LivePublisher,
   type ModelReader,
   type Party,
   type Transaction,
@@ -16,6 +17,7 @@ import {
 import type { DeliveriesOutbox } from '../events.js';
 import { Prisma, type Delivery, type DeliveryStatus, type PrismaClient } from '../generated/prisma/client.js';
 import { cancellationTerms, type CancellationPolicy } from './cancellation-policy.js';
+import { publishStatus, type DeliveryStatusLive } from './live.js';
 import { MAX_PAGE_SIZE } from './listing.js';
 
 type Tx = Transaction<PrismaClient>;
@@ -57,7 +59,16 @@ export class Deliveries {
     private readonly policy: CancellationPolicy,
     /** Batched loads behind `Delivery` references: whole rows, read without Prisma's engine. */
     private readonly rows: ModelReader<Delivery>,
+    private readonly live: LivePublisher,
   ) {}
+
+  /** Runs `work` in a transaction, then publishes the status changes it made, once committed. */
+  private async moving(work: (tx: Tx, changes: DeliveryStatusLive[]) => Promise<Delivery>): Promise<Delivery> {
+    const changes: DeliveryStatusLive[] = [];
+    const delivery = await this.prisma.$transaction((tx) => work(tx, changes));
+    for (const change of changes) await publishStatus(this.live, change);
+    return delivery;
+  }
 
   async byIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
     const rows = await this.rows.whereIn('id', ids);
@@ -117,7 +128,7 @@ export class Deliveries {
 
   /** The traveler says the parcel is on its way (after a proven pickup). */
   markInTransit(viewerId: string, id: string): Promise<Delivery> {
-    return this.prisma.$transaction((tx) => this.move(tx, viewerId, id, 'IN_TRANSIT', null));
+    return this.moving((tx, changes) => this.move(tx, viewerId, id, 'IN_TRANSIT', null, changes));
   }
 
   /**
@@ -129,7 +140,7 @@ export class Deliveries {
     const stage = stages[proof.stage as keyof typeof stages];
     if (!stage) throw badInput('stage', 'PICKUP or DELIVERY');
     if (!PROOF_METHODS.includes(proof.method)) throw badInput('method', PROOF_METHODS.join(', '));
-    return this.prisma.$transaction(async (tx) => {
+    return this.moving(async (tx, changes) => {
       const done = await tx.deliveryStatusChange.findUnique({ where: { proofId: proof.proofId } });
       if (done) {
         if (done.deliveryId !== proof.deliveryId || done.toStatus !== stage.to)
@@ -140,7 +151,7 @@ export class Deliveries {
       if (!current) throw notFound('Delivery');
       if (!(stage.from as readonly DeliveryStatus[]).includes(current.status))
         throw new DomainError(ErrorCode.INVALID_TRANSITION, `A ${current.status} delivery cannot be ${stage.to}`);
-      const delivery = await this.moved(tx, current, stage.to, { by: proof.byUserId, reason: null, proof });
+      const delivery = await this.moved(tx, current, stage.to, { by: proof.byUserId, reason: null, proof, changes });
       if (stage.to === 'DELIVERED') {
         const parties = { customerId: delivery.customerId, travelerId: delivery.travelerId };
         await this.outbox.write(tx, 'delivery.delivered', { deliveryId: delivery.id, ...parties }, delivery.id);
@@ -153,7 +164,7 @@ export class Deliveries {
   async cancel(viewerId: string, id: string, reason: string): Promise<Delivery> {
     const why = reason.trim();
     if (why.length < 3 || why.length > 500) throw badInput('reason', 'Say briefly why (3 to 500 characters)');
-    return this.prisma.$transaction(async (tx) => {
+    return this.moving(async (tx, changes) => {
       const found = await tx.delivery.findUnique({ where: { id }, include: { request: true } });
       const [current, by] = partyIn(found, viewerId);
       const terms = cancellationTerms(this.policy, {
@@ -162,7 +173,7 @@ export class Deliveries {
         pickupFrom: current.request.pickupFrom,
         by,
       });
-      const delivery = await this.move(tx, viewerId, id, 'CANCELLED', why);
+      const delivery = await this.move(tx, viewerId, id, 'CANCELLED', why, changes);
       await this.cancelled(tx, delivery, by, why, terms.refundMinor);
       return delivery;
     });
@@ -222,13 +233,14 @@ export class Deliveries {
     id: string,
     to: DeliveryStatus,
     reason: string | null,
+    changes: DeliveryStatusLive[],
   ): Promise<Delivery> {
     const [current, party] = partyIn(await tx.delivery.findUnique({ where: { id } }), viewerId);
     const allowed = transitions[current.status][to];
     if (!allowed)
       throw new DomainError(ErrorCode.INVALID_TRANSITION, `A delivery cannot go from ${current.status} to ${to}`);
     if (!allowed.includes(party)) throw forbidden(`Only the ${allowed.join(' or ').toLowerCase()} can do this`);
-    return this.moved(tx, current, to, { by: viewerId, reason, proof: null });
+    return this.moved(tx, current, to, { by: viewerId, reason, proof: null, changes });
   }
 
   /** Conditional update, a history row and the status event, for a move already allowed. */
@@ -236,7 +248,7 @@ export class Deliveries {
     tx: Tx,
     current: Delivery,
     to: DeliveryStatus,
-    how: { by: string; reason: string | null; proof: HandoverProof | null },
+    how: { by: string; reason: string | null; proof: HandoverProof | null; changes: DeliveryStatusLive[] },
   ): Promise<Delivery> {
     const { id } = current;
     const { reason, proof } = how;
@@ -257,19 +269,16 @@ export class Deliveries {
         proofMethod: proof?.method ?? null,
       },
     });
-    await this.outbox.write(
-      tx,
-      'delivery.status_changed',
-      {
-        deliveryId: id,
-        customerId: current.customerId,
-        travelerId: current.travelerId,
-        from: current.status,
-        to,
-        at: new Date().toISOString(),
-      },
-      id,
-    );
+    const change = {
+      deliveryId: id,
+      customerId: current.customerId,
+      travelerId: current.travelerId,
+      from: current.status,
+      to,
+      at: new Date().toISOString(),
+    };
+    await this.outbox.write(tx, 'delivery.status_changed', change, id);
+    how.changes.push(change);
     return tx.delivery.findUniqueOrThrow({ where: { id } });
   }
 }

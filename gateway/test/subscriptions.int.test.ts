@@ -1,0 +1,139 @@
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DeliveryStatusChangedDocument,
+  LogoutDocument,
+  MarkInTransitDocument,
+  Client,
+  type DeliveryStatusChangedSubscription,
+  type Result,
+} from '@p2p/sdk';
+import { createRedis } from '@p2p/kit';
+import { bookDelivery, handOver, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
+import { loadGatewayConfig, startGateway, type RunningGateway } from '../src/index.js';
+
+type Event = Result<DeliveryStatusChangedSubscription>;
+
+/** A subscription's results as they come, and how it ended. */
+function follow(client: Client, deliveryId: string) {
+  const events: Event[] = [];
+  const ended: { complete?: boolean; error?: unknown } = {};
+  const stop = client.subscribe(
+    DeliveryStatusChangedDocument,
+    { deliveryId },
+    {
+      next: (result) => events.push(result),
+      complete: () => (ended.complete = true),
+      error: (error) => (ended.error = error),
+    },
+  );
+  return { events, ended, stop };
+}
+
+describe('subscriptions through the gateway (graphql-ws)', () => {
+  let platform: Platform;
+  let customer: SignedUp;
+  let traveler: SignedUp;
+  let second: RunningGateway;
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments', 'qr'],
+      env: { GATEWAY_SESSION_CHECK_MS: '200' },
+    });
+    [customer, traveler] = await Promise.all([
+      signUp(platform, { firstName: 'Ada', lastName: 'Lovelace' }),
+      signUp(platform, { firstName: 'Ida', lastName: 'Pfeiffer' }),
+    ]);
+    const config = loadGatewayConfig({ ...platform.env, GATEWAY_HOST: '127.0.0.1', GATEWAY_SESSION_CHECK_MS: '200' });
+    second = await startGateway({ config }, 0);
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+    await second?.close();
+    await redis.quit();
+    await platform?.stop();
+  });
+
+  const client = (token: string, url = platform.gatewayUrl) => {
+    const made = new Client({ url, accessToken: () => token, webSocketImpl: WebSocket });
+    clients.push(made);
+    return made;
+  };
+
+  const book = () => bookDelivery(customer, traveler);
+
+  /** Followers of a delivery's channel, summed over every gateway (Redis counts each instance's one subscription). */
+  const followers = async (deliveryId: string) => {
+    const [, n] = (await redis.pubsub('NUMSUB', `${platform.env.REDIS_PREFIX}:live:delivery-status:${deliveryId}`)) as [
+      string,
+      number,
+    ];
+    return n;
+  };
+
+  it('streams every status change to the customer, each with fields of four subgraphs, and completes on delivery', async () => {
+    const delivery = await book();
+    const watch = follow(client(customer.accessToken), delivery.id);
+    await waitFor(async () => (await followers(delivery.id)) === 1, 5_000, 'the subscription');
+
+    await handOver(customer, traveler, delivery.id, 'PICKUP');
+    await traveler.client.run(MarkInTransitDocument, { id: delivery.id });
+    await handOver(customer, traveler, delivery.id, 'DELIVERY');
+    await waitFor(async () => watch.ended.complete, 5_000, 'the end of the subscription');
+
+    expect(watch.events.map((e) => e.errors)).toEqual([[], [], []]);
+    const changes = watch.events.map((e) => e.data!.deliveryStatusChanged);
+    expect(changes.map((c) => [c.from, c.to, c.delivery.status])).toEqual([
+      ['ACCEPTED', 'PICKED_UP', 'PICKED_UP'],
+      ['PICKED_UP', 'IN_TRANSIT', 'IN_TRANSIT'],
+      ['IN_TRANSIT', 'DELIVERED', 'DELIVERED'],
+    ]);
+    expect(changes[0]!.delivery).toMatchObject({
+      id: delivery.id,
+      number: delivery.number,
+      traveler: { displayName: 'Ida P.' },
+      trip: { origin: { city: 'Paris' }, destination: { city: 'Lyon' } },
+      payment: { escrowStatus: 'HELD', amount: { amountMinor: 2000, currency: 'EUR' } },
+    });
+    await waitFor(async () => (await followers(delivery.id)) === 0, 5_000, 'the channel to be left');
+  });
+
+  it('refuses to follow someone else’s delivery, and anyone without a token', async () => {
+    const delivery = await book();
+    const stranger = await signUp(platform);
+    const watch = follow(client(stranger.accessToken), delivery.id);
+    await waitFor(async () => watch.ended.complete, 5_000, 'the refusal');
+    expect(watch.events.map((e) => e.errors[0]?.extensions?.code)).toEqual(['NOT_FOUND']);
+    const anonymous = follow(client(''), delivery.id);
+    await waitFor(async () => anonymous.ended.complete, 5_000, 'the refusal');
+    expect(anonymous.events.map((e) => e.errors[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(await followers(delivery.id)).toBe(0);
+  });
+
+  it('closes a signed-out session’s subscription', async () => {
+    const delivery = await book();
+    const watch = follow(client(customer.accessToken), delivery.id);
+    await waitFor(async () => (await followers(delivery.id)) === 1, 5_000, 'the subscription');
+    await customer.client.run(LogoutDocument);
+    await waitFor(async () => watch.ended.error !== undefined, 5_000, 'the close');
+    expect((watch.ended.error as { code?: number }).code).toBe(4401);
+    await waitFor(async () => (await followers(delivery.id)) === 0, 5_000, 'the channel to be left');
+  });
+
+  it('delivers on one gateway instance what happened through another', async () => {
+    const fresh = await signUp(platform);
+    customer = fresh; // the customer above signed out
+    const delivery = await book();
+    const onSecond = follow(client(customer.accessToken, second.url), delivery.id);
+    const onFirst = follow(client(customer.accessToken), delivery.id);
+    await waitFor(async () => (await followers(delivery.id)) === 2, 5_000, 'both subscriptions');
+    await handOver(customer, traveler, delivery.id, 'PICKUP');
+    await waitFor(async () => onSecond.events.length === 1 && onFirst.events.length === 1, 5_000, 'the event on both');
+    expect(onSecond.events[0]!.data!.deliveryStatusChanged.to).toBe('PICKED_UP');
+    onSecond.stop();
+    onFirst.stop();
+  });
+});
