@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -111,6 +112,20 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     await waitFor(async () => anonymous.ended.complete, 5_000, 'the refusal');
     expect(anonymous.events.map((e) => e.errors[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(await followers(delivery.id)).toBe(0);
+  });
+
+  it('closes a subscription when its access token expires', async () => {
+    const delivery = await book();
+    type Keys = { sign(claims: object, ttlSeconds: number): Promise<{ token: string }> };
+    const { keys } = platform.services<{ keys: Keys }>('auth');
+    const { sid } = decodeJwt(customer.accessToken) as { sid: string };
+    const claims = { sub: customer.id, sid, roles: ['CUSTOMER', 'TRAVELER'], scopes: [] };
+    const { token } = await keys.sign(claims, 2);
+    const watch = follow(client(token), delivery.id);
+    await waitFor(async () => (await followers(delivery.id)) === 1, 5_000, 'the subscription');
+    await waitFor(async () => watch.ended.error !== undefined, 5_000, 'the close at expiry');
+    expect((watch.ended.error as { code?: number; reason?: string }).code).toBe(4401);
+    await waitFor(async () => (await followers(delivery.id)) === 0, 5_000, 'the channel to be left');
   });
 
   it('closes a signed-out session’s subscription', async () => {
