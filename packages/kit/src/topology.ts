@@ -15,6 +15,7 @@ export const subgraphs = [
   { name: 'deliveries', port: 3004 },
   { name: 'qr', port: 3006 },
   { name: 'payments', port: 3007 },
+  { name: 'location', port: 3008 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];

@@ -63,6 +63,12 @@ export const events = defineEvents({
   consumes: {
     /** Withdraws the trip's live offers and cancels its bookings with a full refund. */
     'trip.cancelled': z.object({ tripId: field.id(), reason: z.string().nullable() }),
+    /** Leaving the pickup zone after pickup moves the delivery to IN_TRANSIT. */
+    'geofence.exited': z.object({
+      deliveryId: field.id(),
+      travelerId: field.id(),
+      kind: z.enum(['PICKUP', 'DROPOFF']),
+    }),
   },
 });
 

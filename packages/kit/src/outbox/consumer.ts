@@ -1,7 +1,13 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ident, type SqlClient, type TransactionalClient } from '../prisma.js';
 import type { Logger } from '../logger.js';
-import { eventQueueName, type EventEnvelope, type EventHandlers, type EventSchemas } from './events.js';
+import {
+  eventQueueName,
+  type EventEnvelope,
+  type EventHandlers,
+  type EventSchemas,
+  type HandledEvent,
+} from './events.js';
 import type { QueueSettings } from './queues.js';
 
 export interface ConsumerOptions<Tx extends SqlClient, Con extends EventSchemas> extends QueueSettings {
@@ -16,7 +22,7 @@ export interface ConsumerOptions<Tx extends SqlClient, Con extends EventSchemas>
   concurrency?: number;
 }
 
-type AnyHandler<Tx> = (tx: Tx, payload: unknown, event: EventEnvelope) => Promise<void>;
+type AnyHandler<Tx> = (tx: Tx, payload: unknown, event: HandledEvent<unknown>) => Promise<void>;
 
 /**
  * Processes a domain's event queue. The handler's writes and the `processed_event` row commit
@@ -25,6 +31,15 @@ type AnyHandler<Tx> = (tx: Tx, payload: unknown, event: EventEnvelope) => Promis
  * does not match what the consumer declared it reads fails at once, unretried, and stays in the
  * failed set for an operator (a contract broken between two domains, not a passing fault).
  */
+/** Committed: what the handler left for after (live events) runs now; a failure is only logged. */
+async function runEffects(effects: (() => Promise<void> | void)[], log: Logger, eventId: string): Promise<void> {
+  for (const effect of effects) {
+    await Promise.resolve()
+      .then(effect)
+      .catch((err: unknown) => log.warn({ err, eventId }, 'after-commit effect failed'));
+  }
+}
+
 export function startEventConsumer<Tx extends SqlClient, Con extends EventSchemas>(
   opts: ConsumerOptions<Tx, Con>,
 ): Worker {
@@ -36,16 +51,20 @@ export function startEventConsumer<Tx extends SqlClient, Con extends EventSchema
     if (!schema || !handler) return 'ignored';
     const checked = schema.safeParse(event.payload);
     if (!checked.success) throw new UnrecoverableError(`${event.topic} payload: ${checked.error.message}`);
-    return opts.prisma.$transaction(async (tx) => {
+    const effects: (() => Promise<void> | void)[] = [];
+    const afterCommit = (effect: () => Promise<void> | void) => void effects.push(effect);
+    const outcome = await opts.prisma.$transaction(async (tx) => {
       const fresh = await tx.$executeRawUnsafe(
         `INSERT INTO ${processed} (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
         opts.consumer,
         event.id,
       );
       if (fresh === 0) return 'duplicate';
-      await handler(tx, checked.data, { ...event, payload: checked.data });
+      await handler(tx, checked.data, { ...event, payload: checked.data, afterCommit });
       return 'processed';
     });
+    await runEffects(effects, opts.log, event.id);
+    return outcome;
   };
   const worker = new Worker(eventQueueName(opts.consumer), handle, {
     connection: opts.connection,

@@ -43,9 +43,14 @@ export interface EventEnvelope<P = Record<string, unknown>> {
   payload: P;
 }
 
+/** The event as its handler gets it, with a way to act once its transaction committed (live events). */
+export interface HandledEvent<P> extends EventEnvelope<P> {
+  afterCommit(effect: () => Promise<void> | void): void;
+}
+
 /** One handler for every topic a domain consumes; each runs in the transaction that records the event. */
 export type EventHandlers<Tx, Con extends EventSchemas> = {
-  [T in keyof Con]: (tx: Tx, payload: z.output<Con[T]>, event: EventEnvelope<z.output<Con[T]>>) => Promise<void>;
+  [T in keyof Con]: (tx: Tx, payload: z.output<Con[T]>, event: HandledEvent<z.output<Con[T]>>) => Promise<void>;
 };
 
 export const eventQueueName = (consumer: string): string => `events.${consumer}`;

@@ -66,8 +66,26 @@ export class Deliveries {
   private async moving(work: (tx: Tx, changes: DeliveryStatusLive[]) => Promise<Delivery>): Promise<Delivery> {
     const changes: DeliveryStatusLive[] = [];
     const delivery = await this.prisma.$transaction((tx) => work(tx, changes));
-    for (const change of changes) await publishStatus(this.live, change);
+    await this.publish(changes);
     return delivery;
+  }
+
+  /** Publishes committed status changes to the delivery's followers (deliveryStatusChanged). */
+  async publish(changes: DeliveryStatusLive[]): Promise<void> {
+    for (const change of changes) await publishStatus(this.live, change);
+  }
+
+  /**
+   * From location's `geofence.exited` (pickup zone): a picked-up parcel leaving the pickup point is
+   * in transit. Anything else (still accepted, already in transit) is left as it is.
+   */
+  async departedPickup(tx: Tx, deliveryId: string, travelerId: string): Promise<DeliveryStatusLive[]> {
+    const current = await tx.delivery.findUnique({ where: { id: deliveryId } });
+    if (current?.status !== 'PICKED_UP' || current.travelerId !== travelerId) return [];
+    const changes: DeliveryStatusLive[] = [];
+    const how = { by: travelerId, reason: 'Left the pickup zone', proof: null, changes };
+    await this.moved(tx, current, 'IN_TRANSIT', how);
+    return changes;
   }
 
   async byIds(ids: readonly string[]): Promise<Map<string, Delivery>> {
@@ -180,7 +198,8 @@ export class Deliveries {
   }
 
   /** The traveler's trip was cancelled: every booked delivery on it is cancelled with a full refund. */
-  async cancelForTrip(tx: Tx, tripId: string, reason: string): Promise<number> {
+  async cancelForTrip(tx: Tx, tripId: string, reason: string): Promise<DeliveryStatusLive[]> {
+    const changes: DeliveryStatusLive[] = [];
     const booked = await tx.delivery.findMany({ where: { tripId, status: 'ACCEPTED' } });
     for (const d of booked) {
       const moved = await tx.delivery.updateMany({
@@ -192,13 +211,15 @@ export class Deliveries {
         data: { id: randomUUID(), deliveryId: d.id, fromStatus: 'ACCEPTED', toStatus: 'CANCELLED', reason },
       });
       await this.cancelled(tx, { ...d, status: 'CANCELLED' }, 'SYSTEM', reason, d.agreedPriceMinor);
+      const parties = { customerId: d.customerId, travelerId: d.travelerId };
+      changes.push({ deliveryId: d.id, ...parties, from: 'ACCEPTED', to: 'CANCELLED', at: new Date().toISOString() });
       // The customer may book someone else while there is still time.
       await tx.deliveryRequest.updateMany({
         where: { id: d.requestId, status: 'MATCHED', pickupUntil: { gt: new Date() } },
         data: { status: 'OPEN' },
       });
     }
-    return booked.length;
+    return changes;
   }
 
   private async cancelled(
