@@ -3,14 +3,33 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DeliveryStatusChangedDocument,
+  CounterOfferDocument,
+  AcceptOfferDocument,
+  CreateDeliveryRequestDocument,
+  CreateTripDocument,
+  MakeOfferDocument,
   LogoutDocument,
+  MyOfferUpdatesDocument,
+  OfferUpdatesDocument,
+  type MyOfferUpdatesSubscription,
+  type OfferUpdatesSubscription,
   MarkInTransitDocument,
   Client,
   type DeliveryStatusChangedSubscription,
   type Result,
 } from '@p2p/sdk';
 import { createRedis } from '@p2p/kit';
-import { bookDelivery, handOver, signUp, startPlatform, waitFor, type Platform, type SignedUp } from '@p2p/testing';
+import {
+  bookDelivery,
+  handOver,
+  requestInput,
+  signUp,
+  startPlatform,
+  tripInput,
+  waitFor,
+  type Platform,
+  type SignedUp,
+} from '@p2p/testing';
 import { loadGatewayConfig, startGateway, type RunningGateway } from '../src/index.js';
 
 type Event = Result<DeliveryStatusChangedSubscription>;
@@ -150,5 +169,69 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     expect(onSecond.events[0]!.data!.deliveryStatusChanged.to).toBe('PICKED_UP');
     onSecond.stop();
     onFirst.stop();
+  });
+
+  it('streams a request’s offers to its customer and the answers to the traveler', async () => {
+    const trip = (await traveler.client.run(CreateTripDocument, { input: tripInput() })).createTrip;
+    const request = (await customer.client.run(CreateDeliveryRequestDocument, { input: requestInput() }))
+      .createDeliveryRequest;
+    const seenByCustomer: Result<OfferUpdatesSubscription>[] = [];
+    const seenByTraveler: Result<MyOfferUpdatesSubscription>[] = [];
+    const refused: Result<OfferUpdatesSubscription>[] = [];
+    const stranger = await signUp(platform);
+    client(customer.accessToken).subscribe(
+      OfferUpdatesDocument,
+      { requestId: request.id },
+      {
+        next: (r) => seenByCustomer.push(r),
+      },
+    );
+    client(traveler.accessToken).subscribe(MyOfferUpdatesDocument, {}, { next: (r) => seenByTraveler.push(r) });
+    client(stranger.accessToken).subscribe(
+      OfferUpdatesDocument,
+      { requestId: request.id },
+      {
+        next: (r) => refused.push(r),
+      },
+    );
+    const channels = [`offers-of-request:${request.id}`, `offers-of-traveler:${traveler.id}`];
+    const both = async () => {
+      const counts = await Promise.all(
+        channels.map(
+          async (c) =>
+            ((await redis.pubsub('NUMSUB', `${platform.env.REDIS_PREFIX}:live:${c}`)) as [string, number])[1],
+        ),
+      );
+      return counts.every((n) => n === 1);
+    };
+    await waitFor(both, 5_000, 'both subscriptions');
+    await waitFor(async () => refused.length === 1, 5_000, 'the refusal');
+    expect(refused[0]!.errors[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const price = { amountMinor: 2500, currency: 'EUR' };
+    const input = { requestId: request.id, tripId: trip.id, price };
+    const offer = (await traveler.client.run(MakeOfferDocument, { input })).makeOffer;
+    await customer.client.run(CounterOfferDocument, {
+      input: { offerId: offer.id, price: { amountMinor: 2200, currency: 'EUR' } },
+    });
+    const again = (
+      await traveler.client.run(MakeOfferDocument, {
+        input: { ...input, price: { amountMinor: 2300, currency: 'EUR' } },
+      })
+    ).makeOffer;
+    await customer.client.run(AcceptOfferDocument, { offerId: again.id });
+
+    const kinds = (events: { data: { [k: string]: { kind: string } } | null }[], field: string) =>
+      events.map((e) => e.data![field]!.kind);
+    await waitFor(async () => seenByCustomer.length === 4 && seenByTraveler.length === 4, 5_000, 'four events each');
+    expect(kinds(seenByCustomer as never, 'offerUpdates')).toEqual(['CREATED', 'COUNTERED', 'CREATED', 'ACCEPTED']);
+    expect(kinds(seenByTraveler as never, 'myOfferUpdates')).toEqual(['CREATED', 'COUNTERED', 'CREATED', 'ACCEPTED']);
+    expect(seenByCustomer[0]!.data!.offerUpdates.offer).toMatchObject({
+      id: offer.id,
+      price: { amountMinor: 2500 },
+      traveler: { displayName: 'Ida P.' },
+      request: { title: request.title },
+    });
+    expect(seenByTraveler[1]!.data!.myOfferUpdates.offer.counterPrice).toMatchObject({ amountMinor: 2200 });
   });
 });

@@ -5,4 +5,5 @@ export const mappers = {
   Delivery: './prisma/client.js#Delivery as DeliveryRow',
   DeliveryStatusChange: './prisma/client.js#DeliveryStatusChange as DeliveryStatusChangeRow',
   DeliveryStatusEvent: '../services/live.js#DeliveryStatusLive',
+  OfferEvent: '../services/live.js#OfferLive',
 };

@@ -15,7 +15,7 @@ import { DeliveryRequest } from './resolvers/DeliveryRequest.js';
 import { Mutation } from './resolvers/Mutation.js';
 import { Offer } from './resolvers/Offer.js';
 import { Query } from './resolvers/Query.js';
-import { DeliveryStatusEvent, Subscription } from './resolvers/Subscription.js';
+import { DeliveryStatusEvent, OfferEvent, Subscription } from './resolvers/Subscription.js';
 import { Booking } from './services/booking.js';
 import { ChargeLimits } from './services/charge-limits.js';
 import { Deliveries } from './services/deliveries.js';
@@ -33,6 +33,7 @@ const resolvers: Resolvers = {
   Delivery,
   DeliveryStatusChange,
   DeliveryStatusEvent,
+  OfferEvent,
 };
 
 export default defineSubgraph({
@@ -53,8 +54,8 @@ export default defineSubgraph({
     const policy = { freeHours: config.CANCELLATION_FREE_HOURS, lateFeePercent: config.CANCELLATION_LATE_FEE_PERCENT };
     return {
       requests: new Requests(prisma, outbox, limits, charges, readModel<DeliveryRequestRow>('DeliveryRequest')),
-      offers: new Offers(prisma, outbox, remote, charges, readModel<OfferRow>('Offer')),
-      booking: new Booking(prisma, outbox, remote, log),
+      offers: new Offers(prisma, outbox, remote, charges, readModel<OfferRow>('Offer'), live),
+      booking: new Booking(prisma, outbox, remote, log, live),
       deliveries: new Deliveries(prisma, outbox, policy, readModel<DeliveryRow>('Delivery'), live),
     };
   },

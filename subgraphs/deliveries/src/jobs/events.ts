@@ -12,10 +12,13 @@ export function eventHandlers(
 ): EventHandlers<Transaction<PrismaClient>, typeof events.consumes> {
   return {
     'trip.cancelled': async (tx, event, handled) => {
-      await services.offers.withdrawForTrip(tx, event.tripId);
+      const withdrawn = await services.offers.withdrawForTrip(tx, event.tripId);
       const reason = event.reason ?? 'The traveler cancelled the trip';
       const changes = await services.deliveries.cancelForTrip(tx, event.tripId, reason);
-      handled.afterCommit(() => services.deliveries.publish(changes));
+      handled.afterCommit(async () => {
+        await services.offers.publish(withdrawn);
+        await services.deliveries.publish(changes);
+      });
     },
     // The traveler left the pickup zone with the parcel: it is on its way.
     'geofence.exited': async (tx, event, handled) => {

@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, notFound, type Logger, type Transaction } from '@p2p/kit';
+import {
+  DomainError,
+  ErrorCode,
+  forbidden,
+  notFound,
+  type LivePublisher,
+  type Logger,
+  type Transaction,
+} from '@p2p/kit';
 import type { DeliveriesOutbox } from '../events.js';
 import type { BookingSaga, Delivery, DeliveryRequest, Offer, PrismaClient } from '../generated/prisma/client.js';
 import { assertNotBlocked } from './blocks.js';
+import { offerLive, publishOffers, type OfferLive } from './live.js';
 import { LIVE, assertNotExpired } from './offers.js';
 import type { Remote } from './remote.js';
 
@@ -28,6 +37,7 @@ export class Booking {
     private readonly outbox: DeliveriesOutbox,
     private readonly remote: Remote,
     private readonly log: Logger,
+    private readonly live: LivePublisher,
   ) {}
 
   async accept(customerId: string, offerId: string, requestId?: string): Promise<Delivery> {
@@ -46,7 +56,10 @@ export class Booking {
       await this.step(saga, 'charge', () => this.remote.chargeEscrow({ ...charge, ...price }, requestId));
       await this.faults?.('after_charge');
       await this.step(saga, 'create', async () => undefined);
-      return await this.prisma.$transaction((tx) => this.createDelivery(tx, saga, offer, request));
+      const changes: OfferLive[] = [];
+      const delivery = await this.prisma.$transaction((tx) => this.createDelivery(tx, saga, offer, request, changes));
+      await publishOffers(this.live, changes);
+      return delivery;
     } catch (err) {
       await this.compensate(saga.id, requestId).catch((e) =>
         this.log.error({ err: e, sagaId: saga.id }, 'compensation failed; the recovery job retries'),
@@ -143,18 +156,14 @@ export class Booking {
   }
 
   /** The last step, one transaction: it commits only if the saga was not compensated meanwhile. */
-  private async createDelivery(tx: Tx, saga: BookingSaga, offer: Offer, request: DeliveryRequest): Promise<Delivery> {
-    const done = await tx.bookingSaga.updateMany({
-      where: { id: saga.id, status: 'RUNNING' },
-      data: { status: 'COMPLETED' },
-    });
-    if (done.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
-    const accepted = await tx.offer.updateMany({
-      where: { id: offer.id, status: 'PENDING' },
-      data: { status: 'ACCEPTED' },
-    });
-    if (accepted.count === 0)
-      throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The offer changed while booking; nothing was charged');
+  private async createDelivery(
+    tx: Tx,
+    saga: BookingSaga,
+    offer: Offer,
+    request: DeliveryRequest,
+    changes: OfferLive[],
+  ): Promise<Delivery> {
+    await this.completeSaga(tx, saga, offer);
     const delivery = await tx.delivery.create({
       data: {
         id: saga.deliveryId,
@@ -171,7 +180,7 @@ export class Booking {
     });
     await this.faults?.('during_create');
     await tx.deliveryRequest.update({ where: { id: request.id }, data: { status: 'MATCHED' } });
-    await this.declineOthers(tx, request, offer.id);
+    changes.push(offerLive(offer, 'ACCEPTED'), ...(await this.declineOthers(tx, request, offer.id)));
     const booked = { deliveryId: delivery.id, number: deliveryNumber(delivery.serial), requestId: request.id };
     const parties = { customerId: request.customerId, travelerId: offer.travelerId };
     const price = { amountMinor: offer.priceMinor, currency: offer.currency };
@@ -184,7 +193,22 @@ export class Booking {
     return delivery;
   }
 
-  private async declineOthers(tx: Tx, request: DeliveryRequest, acceptedId: string): Promise<void> {
+  /** The saga completed and the offer accepted, both by conditional updates: a race lost undoes all. */
+  private async completeSaga(tx: Tx, saga: BookingSaga, offer: Offer): Promise<void> {
+    const done = await tx.bookingSaga.updateMany({
+      where: { id: saga.id, status: 'RUNNING' },
+      data: { status: 'COMPLETED' },
+    });
+    if (done.count === 0) throw new DomainError(ErrorCode.CONFLICT, 'This booking was abandoned; try again');
+    const accepted = await tx.offer.updateMany({
+      where: { id: offer.id, status: 'PENDING' },
+      data: { status: 'ACCEPTED' },
+    });
+    if (accepted.count === 0)
+      throw new DomainError(ErrorCode.INVALID_TRANSITION, 'The offer changed while booking; nothing was charged');
+  }
+
+  private async declineOthers(tx: Tx, request: DeliveryRequest, acceptedId: string): Promise<OfferLive[]> {
     const others = await tx.offer.findMany({
       where: { requestId: request.id, id: { not: acceptedId }, status: { in: LIVE } },
     });
@@ -203,6 +227,7 @@ export class Booking {
         o.id,
       );
     }
+    return others.map((o) => offerLive(o, 'DECLINED'));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   forbidden,
   money,
   notFound,
+  type LivePublisher,
   type ModelReader,
   type Money,
   type Transaction,
@@ -15,6 +16,7 @@ import { DeliveriesError } from '../errors.js';
 import type { DeliveryRequest, Offer, OfferStatus, PrismaClient } from '../generated/prisma/client.js';
 import { assertNotBlocked, userBlocked } from './blocks.js';
 import type { ChargeLimits } from './charge-limits.js';
+import { offerLive, publishOffers, type OfferLive } from './live.js';
 import type { Remote, TripSummary } from './remote.js';
 
 type Tx = Transaction<PrismaClient>;
@@ -54,6 +56,7 @@ export class Offers {
     private readonly charges: ChargeLimits,
     /** Batched loads behind `Offer` fields: whole rows, read without Prisma's engine. */
     private readonly rows: ModelReader<Offer>,
+    private readonly live: LivePublisher,
   ) {}
 
   async make(travelerId: string, input: MakeOfferInput, requestId?: string): Promise<Offer> {
@@ -75,7 +78,9 @@ export class Offers {
     const expiresAt = offerExpiry(input.expiresAt, request);
     const message = input.message?.trim().slice(0, 1000) || null;
     const terms = { tripId: trip.id, travelerId, price, expiresAt, message };
-    return this.prisma.$transaction((tx) => this.record(tx, request, terms));
+    const offer = await this.prisma.$transaction((tx) => this.record(tx, request, terms));
+    await publishOffers(this.live, [offerLive(offer, 'CREATED')]);
+    return offer;
   }
 
   /** Writes a traveler's offer, superseding their live one on the request, and tells both parties. */
@@ -122,7 +127,7 @@ export class Offers {
       assertNotBlocked(this.remote, customerId, seen.travelerId, requestId),
       this.charges.assertChargeable('price', price, requestId),
     ]);
-    return this.prisma.$transaction(async (tx) => {
+    const countered = await this.prisma.$transaction(async (tx) => {
       const { offer, request } = await this.loadForCustomer(tx, customerId, offerId);
       assertNotExpired(offer);
       if (price.amountMinor > request.maxPriceMinor) throw badInput('price', 'Above your own maximum price');
@@ -140,22 +145,33 @@ export class Offers {
       );
       return updated;
     });
+    await publishOffers(this.live, [offerLive(countered, 'COUNTERED')]);
+    return countered;
   }
 
   async decline(customerId: string, offerId: string): Promise<Offer> {
-    return this.prisma.$transaction(async (tx) => {
+    const declined = await this.prisma.$transaction(async (tx) => {
       const { offer } = await this.loadForCustomer(tx, customerId, offerId);
       return this.close(tx, offer, 'DECLINED');
     });
+    await publishOffers(this.live, [offerLive(declined, 'DECLINED')]);
+    return declined;
   }
 
   async withdraw(travelerId: string, offerId: string): Promise<Offer> {
-    return this.prisma.$transaction(async (tx) => {
+    const withdrawn = await this.prisma.$transaction(async (tx) => {
       const offer = await tx.offer.findUnique({ where: { id: offerId } });
       if (!offer) throw notFound('Offer');
       if (offer.travelerId !== travelerId) throw forbidden('Not your offer');
       return this.close(tx, offer, 'WITHDRAWN');
     });
+    await publishOffers(this.live, [offerLive(withdrawn, 'WITHDRAWN')]);
+    return withdrawn;
+  }
+
+  /** Publishes offer changes committed elsewhere (the booking, a cancelled trip's handler). */
+  publish(changes: OfferLive[]): Promise<void> {
+    return publishOffers(this.live, changes);
   }
 
   /** Closes a live offer and tells both parties. */
@@ -177,9 +193,10 @@ export class Offers {
   }
 
   /** The trip was cancelled: its live offers are withdrawn (in the event's transaction). */
-  async withdrawForTrip(tx: Tx, tripId: string): Promise<void> {
+  async withdrawForTrip(tx: Tx, tripId: string): Promise<OfferLive[]> {
     const live = await tx.offer.findMany({ where: { tripId, status: { in: LIVE } } });
     for (const offer of live) await this.close(tx, offer, 'WITHDRAWN');
+    return live.map((o) => offerLive(o, 'WITHDRAWN'));
   }
 
   /** Closes every live offer past its expiry; run by the scheduled job. Returns how many. */
@@ -191,7 +208,11 @@ export class Offers {
     let closed = 0;
     for (const offer of due) {
       await this.prisma
-        .$transaction((tx) => this.close(tx, offer, 'EXPIRED').then(() => closed++))
+        .$transaction((tx) => this.close(tx, offer, 'EXPIRED'))
+        .then(async () => {
+          closed++;
+          await publishOffers(this.live, [offerLive(offer, 'EXPIRED')]);
+        })
         .catch((err) => {
           if (!(err instanceof DomainError)) throw err; // someone else moved it first
         });
