@@ -18,7 +18,7 @@ import {
   type DeliveryStatusChangedSubscription,
   type Result,
 } from '@p2p/sdk';
-import { createRedis } from '@p2p/kit';
+import { createRedis, graphqlRequests } from '@p2p/kit';
 import {
   bookDelivery,
   handOver,
@@ -85,6 +85,12 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
 
   const book = () => bookDelivery(customer, traveler);
 
+  /** GraphQL requests deliveries answered (the kit counts each part of a merged call). */
+  const deliveriesCalls = async () =>
+    (await graphqlRequests.get()).values
+      .filter((v) => v.labels.subgraph === 'deliveries')
+      .reduce((sum, v) => sum + v.value, 0);
+
   /** Followers of a delivery's channel, summed over every gateway (Redis counts each instance's one subscription). */
   const followers = async (deliveryId: string) => {
     const [, n] = (await redis.pubsub('NUMSUB', `${platform.env.REDIS_PREFIX}:live:delivery-status:${deliveryId}`)) as [
@@ -119,6 +125,23 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
       payment: { escrowStatus: 'HELD', amount: { amountMinor: 2000, currency: 'EUR' } },
     });
     await waitFor(async () => (await followers(delivery.id)) === 0, 5_000, 'the channel to be left');
+  });
+
+  it('runs each event once for one viewer’s devices, and once more for another viewer', async () => {
+    const delivery = await book();
+    const phone = follow(client(customer.accessToken), delivery.id);
+    const laptop = follow(client(customer.accessToken), delivery.id);
+    const carrier = follow(client(traveler.accessToken), delivery.id);
+    await waitFor(async () => (await followers(delivery.id)) === 1, 5_000, 'the channel');
+    await handOver(customer, traveler, delivery.id, 'PICKUP');
+    await waitFor(async () => [phone, laptop, carrier].every((w) => w.events.length === 1), 5_000, 'the pickup');
+    const before = await deliveriesCalls();
+    await traveler.client.run(MarkInTransitDocument, { id: delivery.id });
+    await waitFor(async () => [phone, laptop, carrier].every((w) => w.events.length === 2), 5_000, 'in transit');
+    // The mutation, then one event execution per viewer (the customer's two sockets share one).
+    expect((await deliveriesCalls()) - before).toBe(3);
+    expect(laptop.events[1]).toEqual(phone.events[1]);
+    for (const w of [phone, laptop, carrier]) w.stop();
   });
 
   it('refuses to follow someone else’s delivery, and anyone without a token', async () => {
