@@ -19,8 +19,8 @@ export default defineSubgraph({
   prisma: PrismaClient,
   resolvers,
   events,
-  services: ({ config, prisma, outbox, live }) => ({
-    trackings: new Trackings(prisma, outbox, live, new StraightLineRouting(), {
+  services: ({ config, prisma, reader, outbox, live }) => ({
+    trackings: new Trackings(prisma, reader, outbox, live, new StraightLineRouting(), {
       radiusM: config.LOCATION_GEOFENCE_RADIUS_M,
       hysteresisM: config.LOCATION_HYSTERESIS_M,
       maxAccuracyM: config.LOCATION_GEOFENCE_MAX_ACCURACY_M,

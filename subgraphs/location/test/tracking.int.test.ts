@@ -136,6 +136,18 @@ describe('tracking: positions, geofences, live updates', () => {
     expect(await crossings([north(dropoff, 200), north(dropoff, 100)])).toEqual(['DROPOFF EXIT', 'DROPOFF ENTER']);
   });
 
+  it('records one crossing when concurrent reports of a delivery enter a zone together', async () => {
+    const delivery = await booked();
+    await report(delivery.id, at(north(dropoff, 1000)));
+    const inside = Array.from({ length: 10 }, (_, i) => at(north(dropoff, 20 + i)));
+    const results = await Promise.all(inside.map((p) => report(delivery.id, p)));
+    expect(results.map((r) => r.errors)).toEqual(inside.map(() => []));
+    const crossings = results.flatMap((r) => r.data!.reportLocation.crossings);
+    expect(crossings.map((c) => c.transition)).toEqual(['ENTER']);
+    const events = `SELECT count(*) AS n FROM location.geofence_event WHERE delivery_id = $1`;
+    expect(await count(platform, events, [delivery.id])).toBe(1);
+  });
+
   it('stores a batch in time order with its duplicates skipped; a late batch fills the path only', async () => {
     const delivery = await booked();
     const [a, b, c] = [at(north(pickup, 900)), at(north(pickup, 500)), at(north(pickup, 100))];

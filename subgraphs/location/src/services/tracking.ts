@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, badInput, notFound, type LivePublisher, type Outbox, type Transaction } from '@p2p/kit';
+import {
+  DomainError,
+  badInput,
+  notFound,
+  type LivePublisher,
+  type Outbox,
+  type RowReader,
+  type Transaction,
+} from '@p2p/kit';
 import { LocationError } from '../errors.js';
 import type { events } from '../events.js';
 import type { Geofence, LocationPoint, PrismaClient, Tracking } from '../generated/prisma/client.js';
 import { crossingsOf, type Crossing, type FenceRules } from './geofences.js';
 import { endTracking, publishTracking, type TrackingLive } from './live.js';
 import { checkedPosition, type CheckedPosition, type PositionInput, type PositionView } from './positions.js';
+import { reportOne } from './report-sql.js';
 import type { RoutingProvider } from './routing.js';
 
 type Tx = Transaction<PrismaClient>;
@@ -36,6 +45,7 @@ const isParty = (t: Tracking, viewerId: string | undefined) => viewerId === t.cu
 export class Trackings {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly reader: RowReader,
     private readonly outbox: Outbox<typeof events.publishes>,
     private readonly live: LivePublisher,
     private readonly routing: RoutingProvider,
@@ -79,9 +89,9 @@ export class Trackings {
     const moved = await tx.tracking.updateMany({ where: { deliveryId, status: { not: 'ENDED' } }, data: { status } });
     if (moved.count === 0 || status !== 'ENDED') return null;
     const tracking = await tx.tracking.findUniqueOrThrow({ where: { deliveryId } });
-    const [last] = await this.recent(deliveryId, 1, tx);
-    if (!last) return null;
-    const update = await this.liveUpdate(tracking, last, []);
+    const recent = await this.recent(deliveryId, RECENT_FOR_ETA, tx);
+    if (!recent[0]) return null;
+    const update = await this.liveUpdate(tracking, recent[0], [], recent);
     return () => endTracking(this.live, update);
   }
 
@@ -95,21 +105,68 @@ export class Trackings {
     // Ordered by the phone's clock, one position per instant (a resent batch repeats some).
     const byTime = new Map(checked.map((p) => [p.recordedAt.getTime(), p]));
     const positions = [...byTime.values()].sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime());
-    const { outcome, publish } = await this.prisma.$transaction((tx) =>
-      this.store(tx, viewerId, deliveryId, positions),
-    );
-    if (publish) await publishTracking(this.live, publish);
+    const { outcome, visible } =
+      positions.length === 1
+        ? await this.storeOne(viewerId, deliveryId, positions[0]!)
+        : await this.prisma.$transaction((tx) => this.store(tx, viewerId, deliveryId, positions));
+    if (visible) {
+      // The ETA from the batch's own speeds when the phone gave them, else from the stored path.
+      const recent = [...visible.fresh].reverse().slice(0, RECENT_FOR_ETA);
+      const withSpeed = recent.some((p) => p.speedMps !== null) ? recent : undefined;
+      const update = await this.liveUpdate(visible.tracking, recent[0]!, outcome.crossings, withSpeed);
+      await publishTracking(this.live, update);
+    }
     return { ...outcome, duplicates: outcome.duplicates + (checked.length - positions.length) };
   }
 
+  /** The single position: one statement, then the zones by conditional updates if it crossed one. */
+  private async storeOne(viewerId: string, deliveryId: string, position: CheckedPosition) {
+    const reported = await reportOne(
+      this.reader,
+      { deliveryId, travelerId: viewerId, pointId: randomUUID() },
+      position,
+    );
+    if (!reported || reported.travelerId !== viewerId) throw notFound('Delivery');
+    if (reported.status === 'ENDED') throw new DomainError(LocationError.TRACKING_CLOSED, 'The delivery is over');
+    const { fences, inserted, fresh: newer, ...tracking } = reported;
+    const fresh = newer ? [position] : [];
+    const crossings = crossingsOf(fences, fresh, this.opts);
+    const recorded = crossings.length > 0 ? await this.crossZones(tracking, fences, crossings) : [];
+    const outcome = { accepted: inserted, duplicates: 1 - inserted, crossings: recorded };
+    return { outcome, visible: tracking.status === 'ACTIVE' && newer ? { tracking, fresh } : null };
+  }
+
+  /** Crossings found outside a lock: each zone moves only if it is still as it was read; the loser records nothing. */
+  private crossZones(tracking: Tracking, fences: Geofence[], crossings: Crossing[]): Promise<Crossing[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const won: Crossing[] = [];
+      for (const c of crossings) {
+        const fence = fences.find((f) => f.kind === c.kind)!;
+        const moved = await tx.geofence.updateMany({
+          where: { id: fence.id, inside: !fence.inside },
+          data: { inside: fence.inside, changedAt: fence.changedAt },
+        });
+        if (moved.count === 1) won.push(c);
+      }
+      await this.recordCrossings(tx, tracking, fences, won, false);
+      return won;
+    });
+  }
+
   private async store(tx: Tx, viewerId: string, deliveryId: string, positions: CheckedPosition[]) {
-    // The tracking row, locked: one delivery's reports run one at a time, so the zones' state holds.
-    const [tracking] = await tx.$queryRaw<Tracking[]>`
-      SELECT delivery_id AS "deliveryId", customer_id AS "customerId", traveler_id AS "travelerId", status,
-             pickup_lat AS "pickupLat", pickup_lng AS "pickupLng", dropoff_lat AS "dropoffLat",
-             dropoff_lng AS "dropoffLng", last_point_at AS "lastPointAt", created_at AS "createdAt"
-        FROM location.tracking WHERE delivery_id = ${deliveryId}::uuid FOR UPDATE`;
-    if (!tracking || tracking.travelerId !== viewerId) throw notFound('Delivery');
+    // The tracking row, locked (one delivery's reports run one at a time, so the zones' state
+    // holds), read with its zones in the same statement.
+    const [locked] = await tx.$queryRaw<(Tracking & { fences: Geofence[] })[]>`
+      SELECT t.delivery_id AS "deliveryId", t.customer_id AS "customerId", t.traveler_id AS "travelerId",
+             t.status, t.pickup_lat AS "pickupLat", t.pickup_lng AS "pickupLng", t.dropoff_lat AS "dropoffLat",
+             t.dropoff_lng AS "dropoffLng", t.last_point_at AS "lastPointAt", t.created_at AS "createdAt",
+             (SELECT coalesce(json_agg(json_build_object('id', g.id, 'deliveryId', g.delivery_id, 'kind', g.kind,
+                       'centerLat', g.center_lat, 'centerLng', g.center_lng, 'radiusM', g.radius_m,
+                       'inside', g.inside, 'changedAt', g.changed_at)), '[]')
+                FROM location.geofence g WHERE g.delivery_id = t.delivery_id) AS fences
+        FROM location.tracking t WHERE t.delivery_id = ${deliveryId}::uuid FOR UPDATE OF t`;
+    if (!locked || locked.travelerId !== viewerId) throw notFound('Delivery');
+    const { fences, ...tracking } = locked;
     if (tracking.status === 'ENDED') throw new DomainError(LocationError.TRACKING_CLOSED, 'The delivery is over');
     const stored = await tx.locationPoint.createMany({
       data: positions.map((p) => ({ id: randomUUID(), deliveryId, ...p })),
@@ -117,20 +174,22 @@ export class Trackings {
     });
     // Only what is newer than the last position moves the zones: a late batch fills the path only.
     const fresh = positions.filter((p) => !tracking.lastPointAt || p.recordedAt > tracking.lastPointAt);
-    const fences = await tx.geofence.findMany({ where: { deliveryId } });
     const crossings = crossingsOf(fences, fresh, this.opts);
     await this.recordCrossings(tx, tracking, fences, crossings);
     const newest = fresh.at(-1);
     if (newest) await tx.tracking.update({ where: { deliveryId }, data: { lastPointAt: newest.recordedAt } });
     const outcome = { accepted: stored.count, duplicates: positions.length - stored.count, crossings };
-    const visible = tracking.status === 'ACTIVE' && newest;
-    return { outcome, publish: visible ? await this.liveUpdate(tracking, newest, crossings, tx) : null };
+    return { outcome, visible: tracking.status === 'ACTIVE' && newest ? { tracking, fresh } : null };
   }
 
-  private async recordCrossings(tx: Tx, tracking: Tracking, fences: Geofence[], crossings: Crossing[]) {
+  private async recordCrossings(tx: Tx, tracking: Tracking, fences: Geofence[], crossings: Crossing[], move = true) {
     for (const c of crossings) {
       const fence = fences.find((f) => f.kind === c.kind)!;
-      await tx.geofence.update({ where: { id: fence.id }, data: { inside: fence.inside, changedAt: fence.changedAt } });
+      if (move)
+        await tx.geofence.update({
+          where: { id: fence.id },
+          data: { inside: fence.inside, changedAt: fence.changedAt },
+        });
       await tx.geofenceEvent.create({
         data: { id: randomUUID(), geofenceId: fence.id, deliveryId: tracking.deliveryId, ...c, at: new Date(c.at) },
       });
@@ -141,8 +200,8 @@ export class Trackings {
     }
   }
 
-  private async liveUpdate(tracking: Tracking, position: PositionView, crossings: Crossing[], tx?: Tx) {
-    const recent = await this.recent(tracking.deliveryId, RECENT_FOR_ETA, tx);
+  private async liveUpdate(tracking: Tracking, position: PositionView, crossings: Crossing[], known?: PositionView[]) {
+    const recent = known ?? (await this.recent(tracking.deliveryId, RECENT_FOR_ETA));
     const { distanceM, seconds } = this.routing.estimate(position, dropoffOf(tracking), recent);
     const update: TrackingLive = {
       deliveryId: tracking.deliveryId,
