@@ -21,7 +21,9 @@ export interface LiveContext extends GatewayContext {
 
 const MAX_PLANS = 500;
 
-type Prepared = { node: SubscriptionNode; plan: QueryPlan };
+type Prepared = { key: string; node: SubscriptionNode; plan: QueryPlan; operationContext: OperationContext };
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
 
 /**
  * Federated subscriptions, which `@apollo/gateway` plans but does not execute. The planner's
@@ -40,6 +42,7 @@ export class FederatedSubscriptions {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly planner: QueryPlanner;
   private readonly plans = new Map<string, Prepared>();
+  private readonly byDocument = new WeakMap<DocumentNode, Map<string, Prepared>>();
   private readonly groups: LiveGroups;
 
   constructor(
@@ -69,16 +72,9 @@ export class FederatedSubscriptions {
     const prepared = this.prepare(args.document, operationName);
     const channel = await this.start(prepared.node, variables, context);
     if (typeof channel !== 'string') return channel;
-    const run = this.runner(prepared.plan, args, variables, context);
+    const run = this.runner(prepared, args, variables, context);
     const viewer = context.viewer;
-    const key = [
-      channel,
-      viewer?.id,
-      viewer?.sessionId,
-      operationName,
-      print(args.document),
-      JSON.stringify(variables),
-    ];
+    const key = [channel, viewer?.id, viewer?.sessionId, operationName, prepared.key, JSON.stringify(variables)];
     return this.groups.join({ key: key.join('\n'), channel, run, stillValid: () => context.stillValid() });
   }
 
@@ -94,13 +90,9 @@ export class FederatedSubscriptions {
   }
 
   /** One event through the plan, as the viewer (a context of its own: a fresh credential per event). */
-  private runner(plan: QueryPlan, args: ExecutionArgs, variables: Record<string, unknown>, context: LiveContext) {
+  private runner(prepared: Prepared, args: ExecutionArgs, variables: Record<string, unknown>, context: LiveContext) {
     const operationName = args.operationName ?? undefined;
-    const operationContext = buildOperationContext({
-      schema: this.schema,
-      operationDocument: args.document,
-      operationName,
-    });
+    const { plan, operationContext } = prepared;
     return (event: unknown) => {
       const requestContext = {
         request: { variables, operationName },
@@ -113,7 +105,14 @@ export class FederatedSubscriptions {
     };
   }
 
+  /**
+   * The plan and operation context of a document, made once: by the document object (the live
+   * server hands every subscription with the same text the same one), else by its text.
+   */
   private prepare(document: DocumentNode, operationName: string | undefined): Prepared {
+    const byName = this.byDocument.get(document);
+    const known = byName?.get(operationName ?? '');
+    if (known) return known;
     const key = `${operationName ?? ''}\n${print(document)}`;
     let prepared = this.plans.get(key);
     if (!prepared) {
@@ -122,10 +121,17 @@ export class FederatedSubscriptions {
       if (plan.node?.kind !== 'Subscription') throw new Error('not a subscription');
       const node = plan.node;
       const sequence = node.rest ? { kind: 'Sequence' as const, nodes: [node.primary, node.rest] } : node.primary;
-      prepared = { node, plan: { kind: 'QueryPlan', node: sequence } };
+      const operationContext = buildOperationContext({
+        schema: this.schema,
+        operationDocument: document,
+        operationName,
+      });
+      prepared = { key, node, plan: { kind: 'QueryPlan', node: sequence }, operationContext };
       if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
       this.plans.set(key, prepared);
     }
+    if (byName) byName.set(operationName ?? '', prepared);
+    else this.byDocument.set(document, new Map([[operationName ?? '', prepared]]));
     return prepared;
   }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError } from 'graphql';
-import type { Context } from 'graphql-ws';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
 import { WebSocketServer } from 'ws';
-import type { Logger, Viewer } from '@p2p/kit';
+import { FiniteNumberLiterals, type Logger, type Viewer } from '@p2p/kit';
 import type { FederatedSubscriptions, LiveContext } from './federated.js';
 
 type Verify = (authorization: string | undefined) => Promise<Viewer | null>;
@@ -14,7 +14,7 @@ export interface LiveServerOptions {
   subscriptions: FederatedSubscriptions;
   verify: Verify;
   log: Logger;
-  /** How often an open connection's session is checked against revocations, in ms. */
+  /** How often open connections' sessions are checked against revocations and expiry, in ms. */
   sessionCheckMs: number;
   /** graphql-ws keep-alive pings, in ms. */
   keepAliveMs: number;
@@ -24,65 +24,124 @@ export interface LiveServerOptions {
 interface Connection {
   authorization: string | undefined;
   viewer: Viewer | null;
-  timers: NodeJS.Timeout[];
+  /** When the access token expires (ms since 1970); Infinity without one. */
+  expiresAt: number;
+  ip: string | null;
+  userAgent: string | null;
+  close(reason: string): void;
 }
 
 const CLOSE_UNAUTHORIZED = 4401;
+const MAX_DOCUMENTS = 500;
+
+type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 
 function authorizationOf(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization;
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Milliseconds until the token expires (verified before this is asked). */
-function msLeft(authorization: string): number {
-  const exp = decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0;
-  return exp * 1000 - Date.now();
-}
+/** When the (verified) token expires. */
+const expiryOf = (authorization: string) => (decodeJwt(authorization.replace(/^Bearer\s+/i, '')).exp ?? 0) * 1000;
 
-type Connections = WeakMap<object, Connection>;
-type WsContext = Context<Record<string, unknown> | undefined, Extra>;
+/**
+ * Open connections, and one timer for all of them: every `sessionCheckMs` each is closed if its
+ * token expired or its session was signed out. (A timer per connection cost memory per
+ * subscriber; the benchmark's figures are in bench/README.md.) Expiry is exact to the sweep.
+ */
+class Connections {
+  private readonly open = new Map<object, Connection>();
+  private readonly timer: NodeJS.Timeout;
 
-/** `connection_init`: the token checked, and the timers that close the connection when it lapses. */
-async function connect(ctx: WsContext, opts: LiveServerOptions, connections: Connections): Promise<boolean> {
-  const authorization = authorizationOf(ctx.connectionParams);
-  let viewer: Viewer | null;
-  try {
-    viewer = await opts.verify(authorization);
-  } catch {
-    return false;
+  constructor(private readonly opts: LiveServerOptions) {
+    this.timer = setInterval(() => void this.sweep(), opts.sessionCheckMs);
+    this.timer.unref();
   }
-  const socket = ctx.extra.socket;
-  const close = (reason: string) => socket.close(CLOSE_UNAUTHORIZED, reason);
-  const timers: NodeJS.Timeout[] = [];
-  if (authorization && viewer) {
-    timers.push(setTimeout(() => close('The access token expired'), Math.max(0, msLeft(authorization))));
-    const check = () =>
-      opts.verify(authorization).then(
-        () => undefined,
-        () => close('The session has ended'),
-      );
-    timers.push(setInterval(check, opts.sessionCheckMs));
+
+  async connect(ctx: WsContext): Promise<boolean> {
+    const authorization = authorizationOf(ctx.connectionParams);
+    let viewer: Viewer | null;
+    try {
+      viewer = await this.opts.verify(authorization);
+    } catch {
+      return false;
+    }
+    const socket = ctx.extra.socket;
+    this.open.set(socket, {
+      authorization,
+      viewer,
+      expiresAt: authorization && viewer ? expiryOf(authorization) : Infinity,
+      ip: ctx.extra.request.socket.remoteAddress ?? null,
+      userAgent: ctx.extra.request.headers['user-agent'] ?? null,
+      close: (reason) => socket.close(CLOSE_UNAUTHORIZED, reason),
+    });
+    return true;
   }
-  for (const t of timers) t.unref();
-  connections.set(socket, { authorization, viewer, timers });
-  return true;
+
+  get(socket: object): Connection | undefined {
+    return this.open.get(socket);
+  }
+
+  closed(socket: object): void {
+    this.open.delete(socket);
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    for (const c of [...this.open.values()]) {
+      if (!c.viewer) continue;
+      if (c.expiresAt <= now) c.close('The access token expired');
+      else if (!(await this.stillValid(c))) c.close('The session has ended');
+    }
+  }
+
+  stillValid(c: Connection): Promise<boolean> {
+    if (c.expiresAt <= Date.now()) return Promise.resolve(false);
+    return this.opts.verify(c.authorization).then(
+      (v) => v?.id === c.viewer?.id,
+      () => false,
+    );
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /** Each subscription's context: the connection's viewer, and a check of its session for every event. */
-function contextOf(ctx: WsContext, opts: LiveServerOptions, connections: Connections): LiveContext {
-  const extra = ctx.extra;
-  const connection = connections.get(extra.socket)!;
+function contextOf(connection: Connection, connections: Connections): LiveContext {
   return {
     viewer: connection.viewer,
-    ip: extra.request.socket.remoteAddress ?? null,
-    userAgent: extra.request.headers['user-agent'] ?? null,
+    ip: connection.ip,
+    userAgent: connection.userAgent,
     requestId: randomUUID(),
-    stillValid: () =>
-      opts.verify(connection.authorization).then(
-        (v) => v?.id === connection.viewer?.id,
-        () => false,
-      ),
+    stillValid: () => connections.stillValid(connection),
+  };
+}
+
+/**
+ * Subscription documents parsed and validated once per text, and the same document object
+ * handed to every subscription with that text (a tracking screen sends the same one every time):
+ * one AST, one plan, one set of executions for them all.
+ */
+function documentCache(opts: LiveServerOptions) {
+  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  const rules = [...specifiedRules, FiniteNumberLiterals];
+  return (payload: SubscribePayload): DocumentNode | readonly GraphQLError[] => {
+    let prepared = documents.get(payload.query);
+    if (!prepared) {
+      try {
+        const document = parse(payload.query);
+        const errors = validate(opts.subscriptions.schema, document, rules);
+        prepared = errors.length > 0 ? errors : document;
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        prepared = [err];
+      }
+      if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
+      documents.set(payload.query, prepared);
+    }
+    return prepared;
   };
 }
 
@@ -94,26 +153,36 @@ function contextOf(ctx: WsContext, opts: LiveServerOptions, connections: Connect
  */
 export function attachLiveServer(server: Server, opts: LiveServerOptions): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const connections: Connections = new WeakMap();
+  const connections = new Connections(opts);
+  const documentOf = documentCache(opts);
   const notHere = new GraphQLError('Queries and mutations go over HTTP: POST /graphql', {
     extensions: { code: 'BAD_REQUEST' },
   });
   const disposable = useServer(
     {
       schema: opts.subscriptions.schema,
-      onConnect: (ctx) => connect(ctx, opts, connections),
-      context: (ctx) => contextOf(ctx, opts, connections),
+      onConnect: (ctx) => connections.connect(ctx),
+      onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
+        const document = documentOf(payload);
+        if (Array.isArray(document)) return document;
+        return {
+          schema: opts.subscriptions.schema,
+          document: document as DocumentNode,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: contextOf(connections.get(ctx.extra.socket)!, connections),
+        };
+      },
       subscribe: (args) => opts.subscriptions.subscribe(args),
       execute: () => ({ errors: [notHere] }),
-      onClose(ctx) {
-        for (const t of connections.get(ctx.extra.socket)?.timers ?? []) clearTimeout(t);
-      },
+      onClose: (ctx) => connections.closed(ctx.extra.socket),
     },
     wss,
     opts.keepAliveMs,
   );
   return {
     async close() {
+      connections.dispose();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
