@@ -1,7 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Agent } from 'undici';
-import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger } from '@p2p/kit';
+import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger, type Viewer } from '@p2p/kit';
 import type { GatewayContext } from './context.js';
 import { InflightReads } from './inflight-reads.js';
 import { FetchMerger } from './merged-fetches.js';
@@ -97,7 +97,19 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
       this.log.warn({ subgraph: this.name }, 'subgraph answered without a GraphQL response');
       throw unavailable(this.name);
     }
+    this.followSignIn(body, context);
     return body;
+  }
+
+  /**
+   * auth signed someone in (register, login, a refresh): the plan's remaining fetches go as them,
+   * so the payload's fields in other subgraphs are theirs to see. Only auth's word counts.
+   */
+  private followSignIn(body: GatewayGraphQLResponse, context: Partial<GatewayContext>): void {
+    const signedIn = (body.extensions as { signedIn?: Viewer } | undefined)?.signedIn;
+    if (this.name !== 'auth' || !signedIn || typeof signedIn.id !== 'string') return;
+    context.viewer = signedIn;
+    credentials.delete(context);
   }
 
   /** One HTTP call; its JSON body whatever the status (a subgraph's errors carry their codes). */

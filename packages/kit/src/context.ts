@@ -15,6 +15,8 @@ export interface BaseContext {
   requestId: string;
   loaders: Loaders;
   log: Logger;
+  /** Set by `signIn`: the request signed someone in, and answers as them from here on. */
+  signedIn?: Viewer;
 }
 
 export function createBaseContext(caller: Caller, log: Logger): BaseContext {
@@ -34,4 +36,15 @@ export function createBaseContext(caller: Caller, log: Logger): BaseContext {
 export function requireViewer(ctx: BaseContext): Viewer {
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
+}
+
+/**
+ * A mutation that signs someone in (register, login, a refresh) answers as them: the rest of this
+ * subgraph's execution sees them as the viewer, and the gateway signs the plan's remaining
+ * fetches with them (the kit's pipeline returns them in `extensions.signedIn`), so the payload's
+ * own fields (`user.email`, `session.current`) are theirs to see.
+ */
+export function signIn(ctx: BaseContext, viewer: Viewer): void {
+  ctx.viewer = viewer;
+  ctx.signedIn = viewer;
 }

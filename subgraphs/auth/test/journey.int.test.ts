@@ -24,11 +24,19 @@ describe('account journey through the gateway', () => {
     const { input, payload: registered } = await register(anonymous, { roles: ['CUSTOMER', 'TRAVELER'] });
     expect(registered.user.displayName).toBe('Ada L.');
     expect(registered.user.roles).toEqual(['CUSTOMER', 'TRAVELER']);
+    // Each sign-in answers as the user it signs in: auth's and users' own fields, the current session.
+    const asThem = (p: { user: { email: string | null; lastName: string | null }; session: { current: boolean } }) => [
+      p.user.email,
+      p.user.lastName,
+      p.session.current,
+    ];
+    expect(asThem(registered)).toEqual([input.email, 'Lovelace', true]);
 
     const { login } = await anonymous.run(LoginDocument, {
       input: { email: input.email.toUpperCase(), password: PASSWORD },
     });
     if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
+    expect(asThem(login)).toEqual([input.email, 'Lovelace', true]);
     let access = login.accessToken;
     const me = platform.client(() => access);
     const { me: profile } = await me.run(MeDocument);
@@ -46,6 +54,7 @@ describe('account journey through the gateway', () => {
     const { refreshTokens: rotated } = await anonymous.run(RefreshTokensDocument, { refreshToken: login.refreshToken });
     expect(rotated.refreshToken).not.toBe(login.refreshToken);
     expect(rotated.session.id).toBe(login.session.id);
+    expect(asThem(rotated)).toEqual([input.email, 'Lovelace', true]);
     access = rotated.accessToken;
     expect((await me.run(MeDocument)).me!.id).toBe(profile!.id);
 
@@ -87,6 +96,7 @@ describe('account journey through the gateway', () => {
       input: { challengeToken, code: totp(enrollTwoFactor.secret, 1) },
     });
     access = completeTwoFactorLogin.accessToken;
+    expect(asThem(completeTwoFactorLogin)).toEqual([input.email, 'Lovelace', true]);
     expect((await me.run(MeDocument)).me!.id).toBe(profile!.id);
 
     // A used challenge cannot mint a second session; a recovery code works once on a new one.

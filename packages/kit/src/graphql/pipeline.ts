@@ -145,6 +145,8 @@ export function createPipeline(opts: PipelineOptions) {
       return live({ ...liveRun, operationName: name }, phase);
     }
     const result = await compiled.query(undefined, context, values);
+    const signedIn = (context as { signedIn?: unknown } | null)?.signedIn;
+    if (signedIn) result.extensions = { ...result.extensions, signedIn };
     // No data at all: the variables did not coerce, and nothing ran.
     if (result.data === undefined && result.errors) return refuse(400, ErrorCode.BAD_USER_INPUT, result.errors);
     // A resolver's error keeps its path; its locations point into the gateway's subgraph query.
@@ -167,8 +169,10 @@ function withCode(error: GraphQLError, code: Code): GraphQLError {
  * stays in it: the gateway reads it to set the status of its own answer to the client.
  */
 function answer(result: ExecutionResult, status: number, formatError: ReturnType<typeof createErrorFormatter>) {
-  if (!result.errors || result.errors.length === 0) return { status, body: JSON.stringify({ data: result.data }) };
+  const extensions = result.extensions ? { extensions: result.extensions } : {};
+  if (!result.errors || result.errors.length === 0)
+    return { status, body: JSON.stringify({ data: result.data, ...extensions }) };
   const errors: GraphQLFormattedError[] = result.errors.map((error) => formatError(error.toJSON(), error));
-  const body = result.data === undefined ? { errors } : { errors, data: result.data };
+  const body = result.data === undefined ? { errors } : { errors, data: result.data, ...extensions };
   return { status, body: JSON.stringify(body) };
 }

@@ -6,16 +6,16 @@ import { toAuthPayload } from './AuthPayload.js';
 export const Mutation: MutationResolvers = {
   async register(_, { input }, ctx) {
     const credential = await ctx.auth.accounts.register(input, ctx.requestId);
-    return toAuthPayload(await ctx.auth.sessions.start(credential, deviceOf(ctx)));
+    return toAuthPayload(await ctx.auth.sessions.start(credential, deviceOf(ctx)), ctx);
   },
   async login(_, { input }, ctx) {
     const outcome = await ctx.auth.login.login(input.email, input.password, deviceOf(ctx));
-    if (outcome.kind === 'tokens') return toAuthPayload(outcome.tokens);
+    if (outcome.kind === 'tokens') return toAuthPayload(outcome.tokens, ctx);
     return { __typename: 'TwoFactorChallenge', challengeToken: outcome.challengeToken, expiresAt: outcome.expiresAt };
   },
   completeTwoFactorLogin: async (_, { input }, ctx) =>
-    toAuthPayload(await ctx.auth.login.completeTwoFactor(input, deviceOf(ctx))),
-  refreshTokens: async (_, { refreshToken }, ctx) => toAuthPayload(await ctx.auth.sessions.refresh(refreshToken)),
+    toAuthPayload(await ctx.auth.login.completeTwoFactor(input, deviceOf(ctx)), ctx),
+  refreshTokens: async (_, { refreshToken }, ctx) => toAuthPayload(await ctx.auth.sessions.refresh(refreshToken), ctx),
   logout: async (_, __, ctx) =>
     (await ctx.auth.sessions.revoke({ id: requireViewer(ctx).sessionId }, 'signed_out')) > 0,
   logoutEverywhere: (_, __, ctx) =>
