@@ -24,6 +24,7 @@ import {
 } from '@p2p/kit';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
+import { costLimit, costRefusal, estimateCost, maxRootFields } from './cost.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
 import { SignedDataSource, createSubgraphAgent } from './data-source.js';
 import { FederatedSubscriptions } from './subscriptions/federated.js';
@@ -53,6 +54,28 @@ function clientIp(req: IncomingMessage, trustedHops: number): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
+const costRulesOf = (config: GatewayConfig) => ({
+  maxCost: config.MAX_QUERY_COST,
+  assumedListSize: config.ASSUMED_LIST_SIZE,
+  maxListSize: config.MAX_LIST_SIZE,
+});
+
+/**
+ * graphql-armor's limits. Introspection counts toward depth and `__typename` aliases count as
+ * aliases; the cost limit is ours (cost.ts): armor's structural estimate ignores list sizes and
+ * counts fragments again.
+ */
+function armorFor(config: GatewayConfig) {
+  return new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: false },
+    maxAliases: { n: config.MAX_ALIASES, allowList: [] },
+    maxTokens: { n: config.MAX_QUERY_TOKENS },
+    maxDirectives: { n: 50 },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
+  }).protect();
+}
+
 /** Apollo Server on `@apollo/gateway`, with the limits and the platform's error masking. */
 async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: Agent, log: Logger) {
   const subgraphUrls = config.subgraphUrls as Record<string, string>;
@@ -71,19 +94,18 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
       ),
     logger: log,
   });
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.MAX_QUERY_DEPTH },
-    maxAliases: { n: config.MAX_ALIASES },
-    maxTokens: { n: config.MAX_QUERY_TOKENS },
-    maxDirectives: { n: 50 },
-    costLimit: { maxCost: 5000 },
-    blockFieldSuggestion: { enabled: config.NODE_ENV === 'production' },
-  }).protect();
+  const armor = armorFor(config);
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...armor,
-    validationRules: [...armor.validationRules, FiniteNumberLiterals],
-    plugins: [...armor.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    validationRules: [...armor.validationRules, FiniteNumberLiterals, maxRootFields(config.MAX_ROOT_FIELDS)],
+    plugins: [
+      ...armor.plugins,
+      costLimit(costRulesOf(config)),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     formatError: createErrorFormatter(log, { trustSubgraphs: true }),
     logger: log,
   });
@@ -133,12 +155,18 @@ function startLive(
   );
   const hub = new LiveHub(createRedis(config.REDIS_URL), config.REDIS_PREFIX, log);
   const subscriptions = new FederatedSubscriptions(supergraphSdl, sources, hub, log);
+  const rules = costRulesOf(config);
   const ws = attachLiveServer(server, {
     subscriptions,
     verify,
     log,
     sessionCheckMs: config.GATEWAY_SESSION_CHECK_MS,
     keepAliveMs: config.GATEWAY_KEEPALIVE_MS,
+    validationRules: [...armorFor(config).validationRules, maxRootFields(config.MAX_ROOT_FIELDS)],
+    refuseCost(document, operationName, variables) {
+      const cost = estimateCost(subscriptions.schema, document, operationName, variables, rules);
+      return cost > rules.maxCost ? costRefusal(cost, rules.maxCost) : null;
+    },
   });
   return { close: () => closeAll([() => ws.close(), () => hub.close()]) };
 }

@@ -14,6 +14,12 @@ const shape = {
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(10),
+  /** Estimated cost above which an operation is refused (cost.ts: objects times list sizes). */
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),
+  /** What a list without first/last/limit is assumed to hold, and the most a size argument counts for. */
+  ASSUMED_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  MAX_LIST_SIZE: z.coerce.number().int().min(1).default(100),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /**
    * @apollo/gateway reports anonymous usage metrics to Apollo, and probes cloud metadata endpoints

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ValidationRule,
+} from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
@@ -18,6 +26,14 @@ export interface LiveServerOptions {
   sessionCheckMs: number;
   /** graphql-ws keep-alive pings, in ms. */
   keepAliveMs: number;
+  /** The HTTP endpoint's validation rules (depth, aliases, root fields…), applied here too. */
+  validationRules: readonly ValidationRule[];
+  /** The HTTP endpoint's cost check, with the operation's variables; a refusal or null. */
+  refuseCost(
+    document: DocumentNode,
+    operationName: string | undefined,
+    variables: Record<string, unknown>,
+  ): GraphQLError | null;
 }
 
 /** What a connection holds once `connection_init` authenticated it. */
@@ -126,7 +142,7 @@ function contextOf(connection: Connection, connections: Connections): LiveContex
  */
 function documentCache(opts: LiveServerOptions) {
   const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  const rules = [...specifiedRules, FiniteNumberLiterals];
+  const rules = [...specifiedRules, FiniteNumberLiterals, ...opts.validationRules];
   return (payload: SubscribePayload): DocumentNode | readonly GraphQLError[] => {
     let prepared = documents.get(payload.query);
     if (!prepared) {
@@ -165,6 +181,9 @@ export function attachLiveServer(server: Server, opts: LiveServerOptions): { clo
       onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
         const document = documentOf(payload);
         if (Array.isArray(document)) return document;
+        const variables = (payload.variables ?? {}) as Record<string, unknown>;
+        const tooCostly = opts.refuseCost(document as DocumentNode, payload.operationName ?? undefined, variables);
+        if (tooCostly) return [tooCostly];
         return {
           schema: opts.subscriptions.schema,
           document: document as DocumentNode,

@@ -52,6 +52,8 @@ export const RequestErrorCode = defineErrorCodes({
   PERSISTED_QUERY_NOT_FOUND: 'a persisted query hash the gateway does not know; send the query with it',
   PERSISTED_QUERY_NOT_SUPPORTED: 'persisted queries are off',
   OPERATION_RESOLUTION_FAILURE: 'the operation name matches no operation of the document',
+  COST_ESTIMATED_TOO_EXPENSIVE:
+    'the query would return too much: its estimated cost (objects times list sizes, extensions.cost) is above extensions.maxCost',
 });
 
 const httpStatus: Readonly<Record<string, number>> = {
