@@ -41,6 +41,7 @@ export async function startPathPlatform(adminUrl: string, database: string, keep
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    GATEWAY_METRICS_PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `p2p-bench-${randomBytes(4).toString('hex')}`,

@@ -25,6 +25,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { costLimit, costRefusal, estimateCost, maxRootFields } from './cost.js';
+import { requestMetrics, startMetricsServer, watchSubscriptions } from './metrics.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
 import { SignedDataSource, createSubgraphAgent } from './data-source.js';
 import { FederatedSubscriptions } from './subscriptions/federated.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Prometheus `/metrics` (its own listener). */
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
     plugins: [
       ...armor.plugins,
       costLimit(costRulesOf(config)),
+      requestMetrics(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -168,6 +172,7 @@ function startLive(
       return cost > rules.maxCost ? costRefusal(cost, rules.maxCost) : null;
     },
   });
+  watchSubscriptions(() => subscriptions.open);
   return { close: () => closeAll([() => ws.close(), () => hub.close()]) };
 }
 
@@ -186,12 +191,15 @@ export async function startGateway(
   const live = startLive(config, sdl, agent, verify, server, log);
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
   const actual = (server.address() as AddressInfo).port;
-  log.info({ port: actual }, 'gateway listening');
+  const metrics = await startMetricsServer(config.GATEWAY_METRICS_PORT, config.GATEWAY_METRICS_HOST);
+  log.info({ port: actual, metrics: metrics.url }, 'gateway listening');
   return {
     url: `http://127.0.0.1:${actual}/graphql`,
     port: actual,
+    metricsUrl: metrics.url,
     close: () =>
       closeAll([
+        () => metrics.close(),
         () => live.close(),
         () => closeHttpServer(server),
         () => apollo.stop(),

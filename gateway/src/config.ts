@@ -5,6 +5,9 @@ const shape = {
   ...baseEnv,
   GATEWAY_PORT: z.coerce.number().int().default(GATEWAY_PORT),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
+  /** Prometheus `/metrics`, on a listener of its own (0: a free port, for tests). */
+  GATEWAY_METRICS_PORT: z.coerce.number().int().min(0).default(9464),
+  GATEWAY_METRICS_HOST: z.string().default('127.0.0.1'),
   /** Where auth publishes its signing keys; fetched once and on unknown key ids, never per request. */
   AUTH_JWKS_URL: z.string().url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().default('p2p-auth'),

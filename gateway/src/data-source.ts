@@ -5,6 +5,7 @@ import { ErrorCode, INTERNAL_HEADER, signGatewayCredential, type Logger, type Vi
 import type { GatewayContext } from './context.js';
 import { InflightReads } from './inflight-reads.js';
 import { FetchMerger } from './merged-fetches.js';
+import { fetchSeconds, fetches } from './metrics.js';
 
 /** One pooled keep-alive agent for all subgraph traffic. */
 export function createSubgraphAgent(timeoutMs: number): Agent {
@@ -114,6 +115,7 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
 
   /** One HTTP call; its JSON body whatever the status (a subgraph's errors carry their codes). */
   private async send(body: string, credential: string): Promise<unknown> {
+    const stop = fetchSeconds.startTimer({ subgraph: this.name });
     const response = await this.agent.request({
       origin: this.origin,
       path: this.path,
@@ -122,6 +124,8 @@ export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
       body,
     });
     const text = await response.body.text();
+    stop();
+    fetches.inc({ subgraph: this.name, kind: body.startsWith('[') ? 'merged' : 'single' });
     return text.length > 0 ? JSON.parse(text) : undefined;
   }
 }

@@ -88,6 +88,8 @@ function platformEnv(db: TestDatabase, prefix: string, ports: Record<string, num
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Every test file's gateways on free ports, metrics included.
+    GATEWAY_METRICS_PORT: '0',
     DATABASE_URL: db.url,
     REDIS_URL,
     REDIS_PREFIX: prefix,
