@@ -42,6 +42,9 @@ export async function startPathPlatform(adminUrl: string, database: string, keep
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     GATEWAY_METRICS_PORT: '0',
+    // The load generators are a few addresses and users sending thousands a minute.
+    RATE_LIMIT_USER_PER_MINUTE: '0',
+    RATE_LIMIT_IP_PER_MINUTE: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `p2p-bench-${randomBytes(4).toString('hex')}`,

@@ -25,6 +25,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { costLimit, costRefusal, estimateCost, maxRootFields } from './cost.js';
+import { RateLimiter } from './rate-limit.js';
 import { requestMetrics, startMetricsServer, watchSubscriptions } from './metrics.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
 import { SignedDataSource, createSubgraphAgent } from './data-source.js';
@@ -122,18 +123,24 @@ function handler(
   config: GatewayConfig,
   apollo: ApolloServer<GatewayContext>,
   verify: ReturnType<typeof createAccessTokenVerifier>,
+  limiter: RateLimiter,
   log: Logger,
 ) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    const context = async (): Promise<GatewayContext> => ({
-      viewer: await verify(req.headers.authorization),
-      ip: clientIp(req, config.TRUST_PROXY_HOPS),
-      userAgent: req.headers['user-agent'] ?? null,
-      requestId: String(req.headers['x-request-id'] ?? randomUUID()),
-    });
+    const context = async (): Promise<GatewayContext> => {
+      const viewer = await verify(req.headers.authorization);
+      const ip = clientIp(req, config.TRUST_PROXY_HOPS);
+      await limiter.take({ userId: viewer?.id ?? null, ip });
+      return {
+        viewer,
+        ip,
+        userAgent: req.headers['user-agent'] ?? null,
+        requestId: String(req.headers['x-request-id'] ?? randomUUID()),
+      };
+    };
     handleGraphQLRequest(apollo, req, res, context).catch((err) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
@@ -149,6 +156,7 @@ function startLive(
   verify: ReturnType<typeof createAccessTokenVerifier>,
   server: Server,
   log: Logger,
+  limiter: RateLimiter,
 ) {
   const merge = config.GATEWAY_MERGE_FETCHES === 'true';
   const sources = Object.fromEntries(
@@ -167,6 +175,7 @@ function startLive(
     sessionCheckMs: config.GATEWAY_SESSION_CHECK_MS,
     keepAliveMs: config.GATEWAY_KEEPALIVE_MS,
     validationRules: [...armorFor(config).validationRules, maxRootFields(config.MAX_ROOT_FIELDS)],
+    takeRequest: (who) => limiter.take(who),
     refuseCost(document, operationName, variables) {
       const cost = estimateCost(subscriptions.schema, document, operationName, variables, rules);
       return cost > rules.maxCost ? costRefusal(cost, rules.maxCost) : null;
@@ -187,8 +196,12 @@ export async function startGateway(
   const verify = accessTokenVerifier(config, redis);
   const sdl = supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
   const apollo = await startApollo(config, sdl, agent, log);
-  const server = createServer(handler(config, apollo, verify, log));
-  const live = startLive(config, sdl, agent, verify, server, log);
+  const limiter = new RateLimiter(redis, config.REDIS_PREFIX, {
+    perUserPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
+    perIpPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
+  });
+  const server = createServer(handler(config, apollo, verify, limiter, log));
+  const live = startLive(config, sdl, agent, verify, server, log, limiter);
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
   const actual = (server.address() as AddressInfo).port;
   const metrics = await startMetricsServer(config.GATEWAY_METRICS_PORT, config.GATEWAY_METRICS_HOST);

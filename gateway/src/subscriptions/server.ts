@@ -28,6 +28,8 @@ export interface LiveServerOptions {
   keepAliveMs: number;
   /** The HTTP endpoint's validation rules (depth, aliases, root fields…), applied here too. */
   validationRules: readonly ValidationRule[];
+  /** The HTTP endpoint's rate limit: each subscribe counts as a request (throws RATE_LIMITED). */
+  takeRequest(who: { userId: string | null; ip: string | null }): Promise<void>;
   /** The HTTP endpoint's cost check, with the operation's variables; a refusal or null. */
   refuseCost(
     document: DocumentNode,
@@ -162,6 +164,37 @@ function documentCache(opts: LiveServerOptions) {
 }
 
 /**
+ * A subscribe message through the HTTP endpoint's gates: its rate limit, validation (cached per
+ * text) and cost, then the execution arguments with the connection's context.
+ */
+async function admit(
+  opts: LiveServerOptions,
+  connection: Connection,
+  connections: Connections,
+  documentOf: ReturnType<typeof documentCache>,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  try {
+    await opts.takeRequest({ userId: connection.viewer?.id ?? null, ip: connection.ip });
+  } catch (err) {
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
+  const document = documentOf(payload);
+  if (Array.isArray(document)) return document;
+  const variables = (payload.variables ?? {}) as Record<string, unknown>;
+  const tooCostly = opts.refuseCost(document as DocumentNode, payload.operationName ?? undefined, variables);
+  if (tooCostly) return [tooCostly];
+  return {
+    schema: opts.subscriptions.schema,
+    document: document as DocumentNode,
+    variableValues: payload.variables,
+    operationName: payload.operationName,
+    contextValue: contextOf(connection, connections),
+  };
+}
+
+/**
  * graphql-ws on the gateway's `/graphql`, same port as HTTP: the access token comes in
  * `connection_init` (`{ authorization: "Bearer …" }`); a bad one closes the connection (4403).
  * The connection is closed (4401) when the token expires or its session is revoked (checked
@@ -178,20 +211,8 @@ export function attachLiveServer(server: Server, opts: LiveServerOptions): { clo
     {
       schema: opts.subscriptions.schema,
       onConnect: (ctx) => connections.connect(ctx),
-      onSubscribe(ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] {
-        const document = documentOf(payload);
-        if (Array.isArray(document)) return document;
-        const variables = (payload.variables ?? {}) as Record<string, unknown>;
-        const tooCostly = opts.refuseCost(document as DocumentNode, payload.operationName ?? undefined, variables);
-        if (tooCostly) return [tooCostly];
-        return {
-          schema: opts.subscriptions.schema,
-          document: document as DocumentNode,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: contextOf(connections.get(ctx.extra.socket)!, connections),
-        };
-      },
+      onSubscribe: (ctx, _id, payload) =>
+        admit(opts, connections.get(ctx.extra.socket)!, connections, documentOf, payload),
       subscribe: (args) => opts.subscriptions.subscribe(args),
       execute: () => ({ errors: [notHere] }),
       onClose: (ctx) => connections.closed(ctx.extra.socket),
