@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { missingExtensions } from '@p2p/kit';
 
 const HOW_TO_START = `
 Start them with one of:
@@ -55,6 +56,19 @@ export async function ensurePostgis(databaseUrl: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  } finally {
+    await client.end();
+  }
+}
+
+/** What the database server lacks to migrate every domain (see the kit's `missingExtensions`). */
+export async function missingExtensionsAt(databaseUrl: string): Promise<string[]> {
+  const url = new URL(databaseUrl);
+  url.search = '';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await missingExtensions(client);
   } finally {
     await client.end();
   }

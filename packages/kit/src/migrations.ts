@@ -19,3 +19,22 @@ export async function migrateAll(
   }
   return applied;
 }
+
+/** PostgreSQL extensions the domains' migrations create, and how to install each on Debian. */
+const EXTENSIONS: Record<string, string> = {
+  postgis: 'apt-get update && apt-get install -y postgresql-15-postgis-3',
+  cube: 'apt-get install -y postgresql-contrib (cube ships with PostgreSQL’s contrib modules)',
+};
+
+/**
+ * The extensions this server cannot create, each with the command that installs it: a newcomer's
+ * first `npm start` or `npm test` says so in one line instead of failing in a migration.
+ */
+export async function missingExtensions(client: {
+  query(sql: string, values: unknown[]): Promise<{ rows: { name: string }[] }>;
+}): Promise<string[]> {
+  const names = Object.keys(EXTENSIONS);
+  const { rows } = await client.query('SELECT name FROM pg_available_extensions WHERE name = ANY($1)', [names]);
+  const available = new Set(rows.map((r) => r.name));
+  return names.filter((n) => !available.has(n)).map((n) => `PostgreSQL has no ${n} extension: ${EXTENSIONS[n]}`);
+}

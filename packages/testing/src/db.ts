@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateAll } from '@p2p/kit';
+import { migrateAll, missingExtensions } from '@p2p/kit';
 
 export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TEST_DB_PREFIX = 'p2p_t_';
@@ -39,6 +39,9 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Once per test run: a template database with every domain migrated (and the extensions domains use). */
+/** The test database cannot be built on this server: what to install, in one line each. */
+export class MissingExtensionsError extends Error {}
+
 export async function buildTemplateDatabase(): Promise<string> {
   const template = stampedName(TEMPLATE_PREFIX);
   await admin(async (c) => {
@@ -49,6 +52,8 @@ export async function buildTemplateDatabase(): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const missing = await missingExtensions(client);
+    if (missing.length > 0) throw new MissingExtensionsError(missing.join('\n'));
     await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
   } finally {
     await client.end();
