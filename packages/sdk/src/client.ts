@@ -37,7 +37,18 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** A WebSocket class for subscriptions where the platform has none built in (Node 20: the `ws` package). */
   webSocketImpl?: unknown;
+  /**
+   * Called when the gateway says the access token expired (UNAUTHENTICATED, reason TOKEN_EXPIRED):
+   * get a new one (with `refreshTokens`) and store it where `accessToken` reads it; the request is
+   * sent again once. However many requests see the expired token together, one refresh runs.
+   * Resolve null when the session cannot be refreshed: the requests fail as they came.
+   */
+  refreshAccessToken?: () => Promise<string | null>;
 }
+
+/** Whether an answer says the access token expired (and a refresh may cure it). */
+const expired = (errors: GraphQLErrorShape[]) =>
+  errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED' && e.extensions?.reason === 'TOKEN_EXPIRED');
 
 /** What `subscribe` calls: each result as it comes, then the end (by the server, or an error). */
 export interface Sink<T> {
@@ -59,6 +70,7 @@ const textOf = (doc: DocumentNode): string => {
 /** A typed GraphQL client: pass a generated document and get its result type back. */
 export class Client {
   private ws: WsClient | null = null;
+  private refreshing: Promise<string | null> | null = null;
 
   constructor(private readonly opts: ClientOptions) {}
 
@@ -99,7 +111,22 @@ export class Client {
     document: TypedDocumentNode<T, V>,
     ...[variables]: V extends Record<string, never> ? [V?] : [V]
   ): Promise<Result<T>> {
-    const token = this.opts.accessToken?.();
+    const sent = this.opts.accessToken?.() ?? null;
+    const result = await this.send<T>(document, variables, sent);
+    if (!this.opts.refreshAccessToken || !expired(result.errors)) return result;
+    const fresh = await this.refreshed(sent);
+    return fresh ? this.send<T>(document, variables, fresh) : result;
+  }
+
+  /** One refresh for every request that saw the same expired token; a later expiry refreshes again. */
+  private refreshed(expiredToken: string | null): Promise<string | null> {
+    const current = this.opts.accessToken?.() ?? null;
+    if (current && current !== expiredToken) return Promise.resolve(current); // refreshed meanwhile
+    this.refreshing ??= this.opts.refreshAccessToken!().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async send<T>(document: DocumentNode, variables: unknown, token: string | null): Promise<Result<T>> {
     const response = await (this.opts.fetch ?? fetch)(this.opts.url, {
       method: 'POST',
       headers: {
@@ -113,7 +140,7 @@ export class Client {
     return { data: body.data ?? null, errors: body.errors ?? [], status: response.status };
   }
 
-  /** Returns data, or throws `ClientError` when the answer has any error. */
+  /** Returns data, or throws `ClientError` (its `code` is the first error's `extensions.code`) on any error. */
   async run<T, V>(
     document: TypedDocumentNode<T, V>,
     ...variables: V extends Record<string, never> ? [V?] : [V]
