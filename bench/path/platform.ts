@@ -45,6 +45,8 @@ export async function startPathPlatform(adminUrl: string, database: string, keep
     // The load generators are a few addresses and users sending thousands a minute.
     RATE_LIMIT_USER_PER_MINUTE: '0',
     RATE_LIMIT_IP_PER_MINUTE: '0',
+    // The live benchmark sends its own tracking document, not one of the SDK's.
+    PERSISTED_DOCUMENTS_ONLY: 'false',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: `p2p-bench-${randomBytes(4).toString('hex')}`,

@@ -25,6 +25,7 @@ import {
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { costLimit, costRefusal, estimateCost, maxRootFields } from './cost.js';
+import { ManifestCache, documentIdBody, loadManifest, onlyPersisted } from './persisted-documents.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestMetrics, startMetricsServer, watchSubscriptions } from './metrics.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
@@ -100,14 +101,18 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
   });
   const armor = armorFor(config);
 
+  const manifest = loadManifest();
+  const persistedOnly = (config.PERSISTED_DOCUMENTS_ONLY ?? String(config.NODE_ENV === 'production')) === 'true';
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    persistedQueries: { cache: new ManifestCache(manifest) },
     ...armor,
     validationRules: [...armor.validationRules, FiniteNumberLiterals, maxRootFields(config.MAX_ROOT_FIELDS)],
     plugins: [
       ...armor.plugins,
       costLimit(costRulesOf(config)),
       requestMetrics(),
+      ...(persistedOnly ? [onlyPersisted(manifest)] : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
     ],
@@ -141,7 +146,7 @@ function handler(
         requestId: String(req.headers['x-request-id'] ?? randomUUID()),
       };
     };
-    handleGraphQLRequest(apollo, req, res, context).catch((err) => {
+    handleGraphQLRequest(apollo, req, res, context, documentIdBody).catch((err) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     });

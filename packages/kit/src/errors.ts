@@ -51,6 +51,8 @@ export const RequestErrorCode = defineErrorCodes({
   BAD_REQUEST: 'the HTTP request is not a GraphQL request (no query, a body that is not JSON, too large)',
   PERSISTED_QUERY_NOT_FOUND: 'a persisted query hash the gateway does not know; send the query with it',
   PERSISTED_QUERY_NOT_SUPPORTED: 'persisted queries are off',
+  PERSISTED_DOCUMENT_REQUIRED:
+    'in production the gateway runs the SDK’s operations only (send them by documentId); the partner scope may send any',
   OPERATION_RESOLUTION_FAILURE: 'the operation name matches no operation of the document',
   COST_ESTIMATED_TOO_EXPENSIVE:
     'the query would return too much: its estimated cost (objects times list sizes, extensions.cost) is above extensions.maxCost',

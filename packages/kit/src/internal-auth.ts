@@ -8,7 +8,8 @@ const SERVICE_ISSUER_PREFIX = 'p2p-service:';
 const LIFETIME_SECONDS = 60;
 
 export type Role = 'CUSTOMER' | 'TRAVELER';
-export type Scope = 'admin' | 'support' | 'finance';
+/** `partner`: API partners, who may send operations outside the SDK's persisted documents. */
+export type Scope = 'admin' | 'support' | 'finance' | 'partner';
 
 export interface Viewer {
   id: string;

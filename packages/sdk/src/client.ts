@@ -44,6 +44,28 @@ export interface ClientOptions {
    * Resolve null when the session cannot be refreshed: the requests fail as they came.
    */
   refreshAccessToken?: () => Promise<string | null>;
+  /**
+   * Send each operation by its `documentId` (`sha256:` of its text) instead of its text: the
+   * gateway knows the SDK's operations (its persisted-document manifest) and, in production, runs
+   * only those. Smaller requests, and the same id for the same operation everywhere.
+   */
+  persistedDocuments?: boolean;
+}
+
+const ids = new WeakMap<DocumentNode, Promise<string>>();
+
+/** `sha256:<hex>` of the document's text, as the manifest keys it (Web Crypto: browsers and Node alike). */
+export function documentIdOf(document: DocumentNode): Promise<string> {
+  let id = ids.get(document);
+  if (!id) {
+    const bytes = new TextEncoder().encode(textOf(document));
+    id = globalThis.crypto.subtle.digest('SHA-256', bytes).then((digest) => {
+      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      return `sha256:${hex}`;
+    });
+    ids.set(document, id);
+  }
+  return id;
 }
 
 /** Whether an answer says the access token expired (and a refresh may cure it). */
@@ -134,7 +156,11 @@ export class Client {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...this.opts.headers,
       },
-      body: JSON.stringify({ query: textOf(document), variables: variables ?? {} }),
+      body: JSON.stringify(
+        this.opts.persistedDocuments
+          ? { documentId: await documentIdOf(document), variables: variables ?? {} }
+          : { query: textOf(document), variables: variables ?? {} },
+      ),
     });
     const body = (await response.json()) as { data?: T | null; errors?: GraphQLErrorShape[] };
     return { data: body.data ?? null, errors: body.errors ?? [], status: response.status };

@@ -8,11 +8,13 @@ export async function handleGraphQLRequest<C extends ApolloContext>(
   req: IncomingMessage,
   res: ServerResponse,
   context: () => Promise<C>,
+  /** Rewrites the parsed body before Apollo Server reads it (the gateway's `documentId`). */
+  rewrite: (body: unknown) => unknown = (body) => body,
 ): Promise<void> {
   let body: unknown;
   try {
     const text = await readBody(req);
-    body = text.length > 0 && isJson(req) ? JSON.parse(text) : text;
+    body = rewrite(text.length > 0 && isJson(req) ? JSON.parse(text) : text);
   } catch (err) {
     if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'BAD_REQUEST', 'Request body too large');
     return sendGraphQLError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');

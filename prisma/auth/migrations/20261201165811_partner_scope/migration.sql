@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "Scope" ADD VALUE 'partner';
