@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, MeDocument, ParcelCategoriesDocument, documentIdOf } from '@p2p/sdk';
+import { Client, LogoutDocument, MeDocument, ParcelCategoriesDocument, documentIdOf } from '@p2p/sdk';
 import { signUp, signUpStaff, startPlatform, type Platform, type SignedUp } from '@p2p/testing';
 
 const idOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -58,5 +58,23 @@ describe('persisted documents: the SDK’s manifest, by documentId or hash; only
     const explored = await post({ query: '{ me { id displayName } }' }, partner.accessToken);
     expect(explored.errors).toBeUndefined();
     expect(explored.data).toMatchObject({ me: { id: partner.id } });
+  });
+
+  it('answers queries over GET (cacheable by a CDN), by documentId too, and refuses a mutation over GET with 405', async () => {
+    const get = (params: Record<string, string>) =>
+      fetch(`${platform.gatewayUrl}?${new URLSearchParams(params)}`, {
+        headers: { authorization: `Bearer ${user.accessToken}`, 'apollo-require-preflight': 'true' },
+      });
+    const text = print(ParcelCategoriesDocument);
+    const byText = await get({ query: text });
+    expect(byText.status).toBe(200);
+    expect(
+      ((await byText.json()) as { data?: { parcelCategories?: unknown[] } }).data?.parcelCategories?.length,
+    ).toBeGreaterThan(0);
+    const hash = idOf(text).slice('sha256:'.length);
+    const byHash = await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }) });
+    expect(byHash.status).toBe(200);
+    const mutation = await get({ query: print(LogoutDocument) });
+    expect(mutation.status).toBe(405);
   });
 });
