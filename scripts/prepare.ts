@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT, subgraphPaths, subgraphs } from '@p2p/kit';
+import { writeCacheConfig } from './lib/cache-config.js';
 import { writePersistedDocuments } from './lib/persisted-documents.js';
 
 // Prisma's CLI insists that a schema engine exists even for `generate`, which never runs it;
@@ -27,4 +28,5 @@ execFileSync(bin('graphql-codegen'), ['--config', 'codegen.ts', '--silent'], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 await writePersistedDocuments();
+writeCacheConfig();
 console.log(`generated Prisma clients (${subgraphs.map((d) => d.name).join(', ')}) and the SDK`);

@@ -1,2 +1,3 @@
 export * from './client.js';
 export * from './generated/graphql.js';
+export { possibleTypes, typePolicies } from './generated/cache.js';
