@@ -26,6 +26,7 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { costLimit, costRefusal, estimateCost, maxRootFields } from './cost.js';
 import { ManifestCache, documentIdBody, loadManifest, onlyPersisted } from './persisted-documents.js';
+import { playgroundPage, wantsPlayground } from './playground.js';
 import { RateLimiter } from './rate-limit.js';
 import { requestMetrics, startMetricsServer, watchSubscriptions } from './metrics.js';
 import { accessTokenVerifier, type createAccessTokenVerifier } from './access-tokens.js';
@@ -131,9 +132,18 @@ function handler(
   limiter: RateLimiter,
   log: Logger,
 ) {
+  const enabled = (config.GATEWAY_PLAYGROUND ?? String(config.NODE_ENV !== 'production')) === 'true';
+  const playground = enabled ? playgroundPage() : null;
   return (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+    if (playground && wantsPlayground(req, path)) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(playground),
+      });
+      return res.end(playground);
+    }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
     const context = async (): Promise<GatewayContext> => {
       const viewer = await verify(req.headers.authorization);

@@ -17,6 +17,8 @@ const shape = {
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(12),
   MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(2000),
+  /** The GraphiQL playground at GET / and /graphql for browsers; off by default in production. */
+  GATEWAY_PLAYGROUND: z.enum(['true', 'false']).optional(),
   /** Run only the SDK's persisted documents (partners excepted); on by default in production. */
   PERSISTED_DOCUMENTS_ONLY: z.enum(['true', 'false']).optional(),
   /** Requests per minute a signed-in user, and an address without a token, may send (0: no limit). */

@@ -158,6 +158,18 @@ export class Deliveries {
     const stage = stages[proof.stage as keyof typeof stages];
     if (!stage) throw badInput('stage', 'PICKUP or DELIVERY');
     if (!PROOF_METHODS.includes(proof.method)) throw badInput('method', PROOF_METHODS.join(', '));
+    // A move made meanwhile (leaving the pickup zone puts the parcel in transit) is no reason to
+    // refuse a proof: read the delivery again and move from where it is now.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.proveStage(proof, stage);
+      } catch (err) {
+        if (!(err instanceof DomainError && err.code === ErrorCode.CONFLICT) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private proveStage(proof: HandoverProof, stage: (typeof stages)[keyof typeof stages]): Promise<Delivery> {
     return this.moving(async (tx, changes) => {
       const done = await tx.deliveryStatusChange.findUnique({ where: { proofId: proof.proofId } });
       if (done) {
