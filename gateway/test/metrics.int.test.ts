@@ -58,9 +58,15 @@ describe('/metrics on the gateway and a subgraph, in the Prometheus text format'
     expect(gateway.has('process_cpu_user_seconds_total')).toBe(true);
   });
 
-  it('counts a subgraph’s requests and SQL statements', async () => {
+  it('counts a subgraph’s requests and SQL statements, and shows its outbox and event queue', async () => {
     const users = await scrape(platform.servers.users!.url.replace(/\/graphql$/, '/metrics'));
     expect(total(users.get('p2p_graphql_requests_total'), { subgraph: 'users', outcome: 'ok' })).toBeGreaterThan(0);
     expect(total(users.get('p2p_sql_statements_total'))).toBeGreaterThan(0);
+    // The outbox and the event queue, read at the scrape: auth's sign-up events were relayed.
+    expect(users.get('p2p_outbox_unpublished')?.type).toBe('GAUGE');
+    expect(users.get('p2p_outbox_lag_seconds')?.metrics.some((m) => m.labels?.domain === 'auth')).toBe(true);
+    const queue = users.get('p2p_event_queue_jobs')?.metrics ?? [];
+    const states = queue.filter((m) => m.labels?.domain === 'users').map((m) => m.labels?.state);
+    expect(states).toEqual(expect.arrayContaining(['waiting', 'active', 'delayed', 'failed']));
   });
 });

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The process's Prometheus metrics (prom-client), served at `/metrics` by every subgraph:
@@ -30,3 +30,55 @@ export const sqlStatements = new Counter({
   labelNames: ['domain'],
   registers: [registry],
 });
+
+/** What a domain's process reports about its outbox and its event queue, read when scraped. */
+export interface BacklogSources {
+  domain: string;
+  /** Unpublished outbox rows and the age of the oldest, in seconds. */
+  outbox(): Promise<{ unpublished: number; oldestSeconds: number }>;
+  /** The domain's event queue by state (waiting, active, delayed, failed). */
+  queue(): Promise<Record<string, number>>;
+}
+
+const backlogs = new Map<string, BacklogSources>();
+
+new Gauge({
+  name: 'p2p_outbox_unpublished',
+  help: 'Outbox rows written but not yet handed to the queues, by domain',
+  labelNames: ['domain'],
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const b of backlogs.values()) this.set({ domain: b.domain }, (await b.outbox()).unpublished);
+  },
+});
+
+new Gauge({
+  name: 'p2p_outbox_lag_seconds',
+  help: 'Age of the oldest unpublished outbox row, by domain (0 when none waits)',
+  labelNames: ['domain'],
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const b of backlogs.values()) this.set({ domain: b.domain }, (await b.outbox()).oldestSeconds);
+  },
+});
+
+new Gauge({
+  name: 'p2p_event_queue_jobs',
+  help: 'Jobs in a domain’s event queue, by state',
+  labelNames: ['domain', 'state'],
+  registers: [registry],
+  async collect() {
+    this.reset();
+    for (const b of backlogs.values()) {
+      for (const [state, n] of Object.entries(await b.queue())) this.set({ domain: b.domain, state }, n);
+    }
+  },
+});
+
+/** Registers a domain's backlog for `/metrics` (one process may hold several domains: the tests). */
+export function watchBacklog(sources: BacklogSources): () => void {
+  backlogs.set(sources.domain, sources);
+  return () => backlogs.delete(sources.domain);
+}

@@ -3,7 +3,12 @@ import { parse } from 'graphql';
 import { schemaOf, type Env, type SubgraphConfig } from '../config.js';
 import type { BaseContext } from '../context.js';
 import type { Scheduler } from '../jobs/scheduler.js';
+import { Queue } from 'bullmq';
 import { closeAll } from '../lifecycle.js';
+import { watchBacklog } from '../metrics.js';
+import { eventQueueName } from '../outbox/events.js';
+import { bullPrefix } from '../outbox/queues.js';
+import { ident } from '../prisma.js';
 import { LivePublisher } from '../live/live.js';
 import { createLogger, type Logger } from '../logger.js';
 import { modelReader } from '../model-reader.js';
@@ -57,6 +62,31 @@ function buildServices(subgraph: AnySubgraph, { config, database, redis, log }: 
   return subgraph.services({ config, prisma, reader, redis, outbox, log, calls, readModel, live });
 }
 
+/** The domain's outbox and event queue for `/metrics` (`p2p_outbox_*`, `p2p_event_queue_jobs`). */
+function watchBacklogOf(subgraph: AnySubgraph, deps: ProcessDeps): () => Promise<void> {
+  const table = `${ident(schemaOf(deps.config.databaseUrl))}.outbox_event`;
+  const queue = new Queue(eventQueueName(subgraph.name), {
+    connection: deps.redis,
+    prefix: bullPrefix(deps.config.REDIS_PREFIX),
+  });
+  const stop = watchBacklog({
+    domain: subgraph.name,
+    async outbox() {
+      const [row] = await deps.database.reader.rows<{ n: number; age: number | null }>({
+        text: `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float8 AS age
+                 FROM ${table} WHERE published_at IS NULL`,
+        values: [],
+      });
+      return { unpublished: row?.n ?? 0, oldestSeconds: row?.age ?? 0 };
+    },
+    queue: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+  });
+  return async () => {
+    stop();
+    await queue.close();
+  };
+}
+
 function serve(subgraph: AnySubgraph, services: unknown, deps: ProcessDeps, port: number, host: string) {
   const options = {
     name: subgraph.name,
@@ -96,6 +126,7 @@ export async function createSubgraphApp<S>(
     throw err;
   }
   let server: RunningServer | null = null;
+  let unwatch: (() => Promise<void>) | null = null;
   return {
     ...{ name: subgraph.name, config: deps.config, services, log: deps.log },
     relay: workers?.relay ?? null,
@@ -103,9 +134,10 @@ export async function createSubgraphApp<S>(
     async listen(port = deps.config.port, host = deps.config.BIND_HOST) {
       if (role === 'workers') throw new Error(`${subgraph.name} runs its workers only here`);
       server = await serve(subgraph, services, deps, port, host);
+      unwatch = watchBacklogOf(subgraph, deps);
       deps.log.info({ url: server.url }, 'listening');
       return server;
     },
-    close: () => closeAll([() => server?.close(), () => workers?.close(), disconnect]),
+    close: () => closeAll([() => server?.close(), () => unwatch?.(), () => workers?.close(), disconnect]),
   };
 }
