@@ -124,7 +124,15 @@ async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: 
   return apollo;
 }
 
-/** `/health`, and `/graphql` with the viewer of the request's access token. */
+/** `/ready`: 200 when Redis (sessions, rate limits, live events) answers, else 503. */
+function sendReadiness(res: ServerResponse, limiter: RateLimiter): void {
+  limiter.ping().then(
+    () => sendJson(res, 200, { status: 'ready', service: 'gateway' }),
+    (err: Error) => sendJson(res, 503, { status: 'not ready', service: 'gateway', reason: err.message }),
+  );
+}
+
+/** `/health`, `/ready`, the playground, and `/graphql` with the viewer of the request's access token. */
 function handler(
   config: GatewayConfig,
   apollo: ApolloServer<GatewayContext>,
@@ -137,6 +145,7 @@ function handler(
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
+    if (path === '/ready') return sendReadiness(res, limiter);
     if (playground && wantsPlayground(req, path)) {
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',

@@ -28,6 +28,11 @@ export class RateLimiter {
     private readonly limits: RateLimits,
   ) {}
 
+  /** Redis answers (the gateway's readiness). */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async take(who: { userId: string | null; ip: string | null }): Promise<void> {
     const [kind, id, limit] = who.userId
       ? (['user', who.userId, this.limits.perUserPerMinute] as const)

@@ -56,6 +56,9 @@ describe('/metrics on the gateway and a subgraph, in the Prometheus text format'
     expect(Number(fetchBuckets?.buckets?.['+Inf'])).toBeGreaterThan(0);
     expect(gateway.get('p2p_gateway_subscriptions_open')?.type).toBe('GAUGE');
     expect(gateway.has('process_cpu_user_seconds_total')).toBe(true);
+    const origin = new URL(platform.gatewayUrl).origin;
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+    expect(await (await fetch(`${origin}/ready`)).json()).toEqual({ status: 'ready', service: 'gateway' });
   });
 
   it('counts a subgraph’s requests and SQL statements, and shows its outbox and event queue', async () => {
