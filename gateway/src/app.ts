@@ -82,25 +82,47 @@ function armorFor(config: GatewayConfig) {
   }).protect();
 }
 
+type Armor = ReturnType<typeof armorFor>;
+
+/**
+ * One data source per subgraph, shared by query plans and subscription events, so that fetches
+ * of both merge into the same calls. A subgraph's URL is the configured one, else the
+ * supergraph's (a test composing subgraphs of its own).
+ */
+function dataSourcesFor(config: GatewayConfig, agent: Agent, log: Logger) {
+  const merge = config.GATEWAY_MERGE_FETCHES === 'true';
+  const urls = config.subgraphUrls as Record<string, string>;
+  const byName: Record<string, SignedDataSource> = {};
+  const get = (name: string, fallbackUrl?: string) =>
+    (byName[name] ??= new SignedDataSource(
+      name,
+      urls[name] ?? fallbackUrl!,
+      agent,
+      config.INTERNAL_JWT_SECRET,
+      log,
+      merge,
+    ));
+  for (const name of Object.keys(urls)) get(name);
+  return { byName, get };
+}
+
+type DataSources = ReturnType<typeof dataSourcesFor>;
+
 /** Apollo Server on `@apollo/gateway`, with the limits and the platform's error masking. */
-async function startApollo(config: GatewayConfig, supergraphSdl: string, agent: Agent, log: Logger) {
-  const subgraphUrls = config.subgraphUrls as Record<string, string>;
+async function startApollo(
+  config: GatewayConfig,
+  supergraphSdl: string,
+  sources: DataSources,
+  armor: Armor,
+  log: Logger,
+) {
   // ApolloGateway reads this variable itself, when it is constructed.
   if (config.APOLLO_TELEMETRY_DISABLED === 'true') process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) =>
-      new SignedDataSource(
-        name,
-        subgraphUrls[name] ?? url!,
-        agent,
-        config.INTERNAL_JWT_SECRET,
-        log,
-        config.GATEWAY_MERGE_FETCHES === 'true',
-      ),
+    buildService: ({ name, url }) => sources.get(name, url),
     logger: log,
   });
-  const armor = armorFor(config);
 
   const manifest = loadManifest();
   const persistedOnly = (config.PERSISTED_DOCUMENTS_ONLY ?? String(config.NODE_ENV === 'production')) === 'true';
@@ -176,21 +198,15 @@ function handler(
 function startLive(
   config: GatewayConfig,
   supergraphSdl: string,
-  agent: Agent,
+  sources: DataSources,
+  armor: Armor,
   verify: ReturnType<typeof createAccessTokenVerifier>,
   server: Server,
   log: Logger,
   limiter: RateLimiter,
 ) {
-  const merge = config.GATEWAY_MERGE_FETCHES === 'true';
-  const sources = Object.fromEntries(
-    Object.entries(config.subgraphUrls as Record<string, string>).map(([name, url]) => [
-      name,
-      new SignedDataSource(name, url, agent, config.INTERNAL_JWT_SECRET, log, merge),
-    ]),
-  );
   const hub = new LiveHub(createRedis(config.REDIS_URL), config.REDIS_PREFIX, log);
-  const subscriptions = new FederatedSubscriptions(supergraphSdl, sources, hub, log);
+  const subscriptions = new FederatedSubscriptions(supergraphSdl, sources.byName, hub, log);
   const rules = costRulesOf(config);
   const ws = attachLiveServer(server, {
     subscriptions,
@@ -198,7 +214,7 @@ function startLive(
     log,
     sessionCheckMs: config.GATEWAY_SESSION_CHECK_MS,
     keepAliveMs: config.GATEWAY_KEEPALIVE_MS,
-    validationRules: [...armorFor(config).validationRules, maxRootFields(config.MAX_ROOT_FIELDS)],
+    validationRules: [...armor.validationRules, maxRootFields(config.MAX_ROOT_FIELDS)],
     takeRequest: (who) => limiter.take(who),
     refuseCost(document, operationName, variables) {
       const cost = estimateCost(subscriptions.schema, document, operationName, variables, rules);
@@ -219,13 +235,15 @@ export async function startGateway(
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
   const verify = accessTokenVerifier(config, redis);
   const sdl = supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8');
-  const apollo = await startApollo(config, sdl, agent, log);
+  const sources = dataSourcesFor(config, agent, log);
+  const armor = armorFor(config);
+  const apollo = await startApollo(config, sdl, sources, armor, log);
   const limiter = new RateLimiter(redis, config.REDIS_PREFIX, {
     perUserPerMinute: config.RATE_LIMIT_USER_PER_MINUTE,
     perIpPerMinute: config.RATE_LIMIT_IP_PER_MINUTE,
   });
   const server = createServer(handler(config, apollo, verify, limiter, log));
-  const live = startLive(config, sdl, agent, verify, server, log, limiter);
+  const live = startLive(config, sdl, sources, armor, verify, server, log, limiter);
   await new Promise<void>((resolve) => server.listen(port, config.GATEWAY_HOST, resolve));
   const actual = (server.address() as AddressInfo).port;
   const metrics = await startMetricsServer(config.GATEWAY_METRICS_PORT, config.GATEWAY_METRICS_HOST);

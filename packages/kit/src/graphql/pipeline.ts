@@ -45,6 +45,7 @@ type Refuse = (status: number, code: Code, errors: readonly GraphQLError[]) => A
 /** Documents parsed, validated and compiled once, by their text; the oldest goes first. */
 class Documents {
   private readonly byText = new Map<string, Prepared>();
+  private readonly subscriptions = new WeakSet<CompiledQuery>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -77,9 +78,16 @@ class Documents {
       compiled = isCompiledQuery(result)
         ? result
         : this.refuse(400, RequestErrorCode.OPERATION_RESOLUTION_FAILURE, result.errors ?? []);
+      if (isCompiledQuery(result) && getOperationAST(prepared.document!, name)?.operation === 'subscription')
+        this.subscriptions.add(result);
       prepared.operations.set(key, compiled);
     }
     return compiled;
+  }
+
+  /** Whether a compiled operation is a subscription (known once, when it was compiled). */
+  isSubscription(compiled: CompiledQuery): boolean {
+    return this.subscriptions.has(compiled);
   }
 }
 
@@ -138,7 +146,7 @@ export function createPipeline(opts: PipelineOptions) {
     const compiled = documents.operation(prepared, operationName ?? undefined);
     if (!('query' in compiled)) return compiled;
     const values = (variables ?? {}) as Record<string, unknown>;
-    if (getOperationAST(prepared.document!, operationName ?? undefined)?.operation === 'subscription') {
+    if (documents.isSubscription(compiled)) {
       const phase = ((extensions as { live?: object } | undefined)?.live ?? {}) as { phase?: unknown };
       const name = operationName ?? undefined;
       const liveRun = { schema: opts.schema, prepared, compiled, context, variables: values, formatError, refuse };
