@@ -5,6 +5,15 @@ import type { CheckedPosition } from './positions.js';
 /** The delivery's tracking and zones as the report statement returns them. */
 export type Reported = Tracking & { fences: Geofence[]; inserted: number; fresh: boolean };
 
+/** A tracking row (`t`) and its zones as JSON, as both the report statement and the batch's lock read them. */
+export const TRACKING_WITH_FENCES = `t.delivery_id AS "deliveryId", t.customer_id AS "customerId", t.traveler_id AS "travelerId",
+       t.status, t.pickup_lat AS "pickupLat", t.pickup_lng AS "pickupLng", t.dropoff_lat AS "dropoffLat",
+       t.dropoff_lng AS "dropoffLng", t.last_point_at AS "lastPointAt", t.created_at AS "createdAt",
+       (SELECT coalesce(json_agg(json_build_object('id', g.id, 'deliveryId', g.delivery_id, 'kind', g.kind,
+                 'centerLat', g.center_lat, 'centerLng', g.center_lng, 'radiusM', g.radius_m,
+                 'inside', g.inside, 'changedAt', g.changed_at)), '[]')
+          FROM location.geofence g WHERE g.delivery_id = t.delivery_id) AS fences`;
+
 /**
  * One position in one statement (the hot path: a phone reporting every few seconds): the point
  * stored if the viewer is the delivery's traveler and the tracking still open, the tracking's last
@@ -27,15 +36,9 @@ WITH t AS (
    WHERE tr.delivery_id = $1::uuid AND (tr.last_point_at IS NULL OR tr.last_point_at < ins.recorded_at)
   RETURNING 1
 )
-SELECT t.delivery_id AS "deliveryId", t.customer_id AS "customerId", t.traveler_id AS "travelerId",
-       t.status, t.pickup_lat AS "pickupLat", t.pickup_lng AS "pickupLng", t.dropoff_lat AS "dropoffLat",
-       t.dropoff_lng AS "dropoffLng", t.last_point_at AS "lastPointAt", t.created_at AS "createdAt",
+SELECT ${TRACKING_WITH_FENCES},
        (SELECT count(*)::int FROM ins) AS inserted,
-       EXISTS (SELECT 1 FROM moved) AS fresh,
-       (SELECT coalesce(json_agg(json_build_object('id', g.id, 'deliveryId', g.delivery_id, 'kind', g.kind,
-                 'centerLat', g.center_lat, 'centerLng', g.center_lng, 'radiusM', g.radius_m,
-                 'inside', g.inside, 'changedAt', g.changed_at)), '[]')
-          FROM location.geofence g WHERE g.delivery_id = t.delivery_id) AS fences
+       EXISTS (SELECT 1 FROM moved) AS fresh
   FROM t`;
 
 export async function reportOne(

@@ -10,11 +10,17 @@ import {
 } from '@p2p/kit';
 import { LocationError } from '../errors.js';
 import type { events } from '../events.js';
-import type { Geofence, LocationPoint, PrismaClient, Tracking } from '../generated/prisma/client.js';
+import {
+  Prisma,
+  type Geofence,
+  type LocationPoint,
+  type PrismaClient,
+  type Tracking,
+} from '../generated/prisma/client.js';
 import { crossingsOf, type Crossing, type FenceRules } from './geofences.js';
 import { endTracking, publishTracking, type TrackingLive } from './live.js';
 import { checkedPosition, type CheckedPosition, type PositionInput, type PositionView } from './positions.js';
-import { reportOne } from './report-sql.js';
+import { TRACKING_WITH_FENCES, reportOne } from './report-sql.js';
 import type { RoutingProvider } from './routing.js';
 
 type Tx = Transaction<PrismaClient>;
@@ -148,7 +154,7 @@ export class Trackings {
         });
         if (moved.count === 1) won.push(c);
       }
-      await this.recordCrossings(tx, tracking, fences, won, false);
+      await this.recordCrossings(tx, tracking, fences, won);
       return won;
     });
   }
@@ -157,13 +163,7 @@ export class Trackings {
     // The tracking row, locked (one delivery's reports run one at a time, so the zones' state
     // holds), read with its zones in the same statement.
     const [locked] = await tx.$queryRaw<(Tracking & { fences: Geofence[] })[]>`
-      SELECT t.delivery_id AS "deliveryId", t.customer_id AS "customerId", t.traveler_id AS "travelerId",
-             t.status, t.pickup_lat AS "pickupLat", t.pickup_lng AS "pickupLng", t.dropoff_lat AS "dropoffLat",
-             t.dropoff_lng AS "dropoffLng", t.last_point_at AS "lastPointAt", t.created_at AS "createdAt",
-             (SELECT coalesce(json_agg(json_build_object('id', g.id, 'deliveryId', g.delivery_id, 'kind', g.kind,
-                       'centerLat', g.center_lat, 'centerLng', g.center_lng, 'radiusM', g.radius_m,
-                       'inside', g.inside, 'changedAt', g.changed_at)), '[]')
-                FROM location.geofence g WHERE g.delivery_id = t.delivery_id) AS fences
+      SELECT ${Prisma.raw(TRACKING_WITH_FENCES)}
         FROM location.tracking t WHERE t.delivery_id = ${deliveryId}::uuid FOR UPDATE OF t`;
     if (!locked || locked.travelerId !== viewerId) throw notFound('Delivery');
     const { fences, ...tracking } = locked;
@@ -175,6 +175,10 @@ export class Trackings {
     // Only what is newer than the last position moves the zones: a late batch fills the path only.
     const fresh = positions.filter((p) => !tracking.lastPointAt || p.recordedAt > tracking.lastPointAt);
     const crossings = crossingsOf(fences, fresh, this.opts);
+    // Under the lock the zones are as read: they move to where the batch left them.
+    for (const fence of fences.filter((f) => crossings.some((c) => c.kind === f.kind))) {
+      await tx.geofence.update({ where: { id: fence.id }, data: { inside: fence.inside, changedAt: fence.changedAt } });
+    }
     await this.recordCrossings(tx, tracking, fences, crossings);
     const newest = fresh.at(-1);
     if (newest) await tx.tracking.update({ where: { deliveryId }, data: { lastPointAt: newest.recordedAt } });
@@ -182,14 +186,10 @@ export class Trackings {
     return { outcome, visible: tracking.status === 'ACTIVE' && newest ? { tracking, fresh } : null };
   }
 
-  private async recordCrossings(tx: Tx, tracking: Tracking, fences: Geofence[], crossings: Crossing[], move = true) {
+  /** The crossings' events (a row and an outbox event each); the zones were moved by the caller. */
+  private async recordCrossings(tx: Tx, tracking: Tracking, fences: Geofence[], crossings: Crossing[]) {
     for (const c of crossings) {
       const fence = fences.find((f) => f.kind === c.kind)!;
-      if (move)
-        await tx.geofence.update({
-          where: { id: fence.id },
-          data: { inside: fence.inside, changedAt: fence.changedAt },
-        });
       await tx.geofenceEvent.create({
         data: { id: randomUUID(), geofenceId: fence.id, deliveryId: tracking.deliveryId, ...c, at: new Date(c.at) },
       });
