@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createDatabaseIfMissing } from '@p2p/prisma-engine';
 import { GATEWAY_PORT, REPO_ROOT, baseEnv, migrateAll, subgraphs } from '@p2p/kit';
-import { PreflightError, checkServices, ensurePostgis, missingExtensionsAt } from './lib/preflight.js';
+import { PreflightError, checkServices, prepareExtensionsAt } from './lib/preflight.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? baseEnv.DATABASE_URL.parse(undefined);
 const redisUrl = process.env.REDIS_URL ?? baseEnv.REDIS_URL.parse(undefined);
@@ -63,12 +63,11 @@ try {
 }
 await import('./prepare.js');
 await createDatabaseIfMissing(databaseUrl);
-const missing = await missingExtensionsAt(databaseUrl);
+const missing = await prepareExtensionsAt(databaseUrl);
 if (missing.length > 0) {
   console.error(missing.join('\n'));
   process.exit(1);
 }
-await ensurePostgis(databaseUrl);
 for (const [domain, names] of Object.entries(await migrateAll())) {
   console.log(`migrations ${domain}: ${names.length === 0 ? 'up to date' : names.join(', ')}`);
 }

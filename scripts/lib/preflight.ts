@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { missingExtensions } from '@p2p/kit';
+import { prepareExtensions } from '@p2p/kit';
 
 const HOW_TO_START = `
 Start them with one of:
@@ -45,30 +45,14 @@ export async function checkServices(databaseUrl: string, redisUrl: string): Prom
   if (problems.length > 0) throw new PreflightError(`${problems.join('\n')}\n${HOW_TO_START}`);
 }
 
-/** PostGIS is created once per database; later domains (trips, location) rely on it. */
-export async function ensurePostgis(databaseUrl: string): Promise<boolean> {
+/** The kit's `prepareExtensions` on the database of `databaseUrl`: what the server lacks, one line each. */
+export async function prepareExtensionsAt(databaseUrl: string): Promise<string[]> {
   const url = new URL(databaseUrl);
   url.search = '';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end();
-  }
-}
-
-/** What the database server lacks to migrate every domain (see the kit's `missingExtensions`). */
-export async function missingExtensionsAt(databaseUrl: string): Promise<string[]> {
-  const url = new URL(databaseUrl);
-  url.search = '';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await missingExtensions(client);
+    return await prepareExtensions(client);
   } finally {
     await client.end();
   }

@@ -38,3 +38,13 @@ export async function missingExtensions(client: {
   const available = new Set(rows.map((r) => r.name));
   return names.filter((n) => !available.has(n)).map((n) => `PostgreSQL has no ${n} extension: ${EXTENSIONS[n]}`);
 }
+
+/**
+ * The same check, then PostGIS created in the database when nothing is missing (trips and
+ * location rely on it; their migrations create `cube` themselves). Returns what is missing.
+ */
+export async function prepareExtensions(client: Parameters<typeof missingExtensions>[0]): Promise<string[]> {
+  const missing = await missingExtensions(client);
+  if (missing.length === 0) await client.query('CREATE EXTENSION IF NOT EXISTS postgis', []);
+  return missing;
+}

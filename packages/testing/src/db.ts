@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateAll, missingExtensions } from '@p2p/kit';
+import { migrateAll, prepareExtensions } from '@p2p/kit';
 
 export const ADMIN_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const TEST_DB_PREFIX = 'p2p_t_';
@@ -52,9 +52,8 @@ export async function buildTemplateDatabase(): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const missing = await missingExtensions(client);
+    const missing = await prepareExtensions(client);
     if (missing.length > 0) throw new MissingExtensionsError(missing.join('\n'));
-    await client.query('CREATE EXTENSION IF NOT EXISTS postgis');
   } finally {
     await client.end();
   }
