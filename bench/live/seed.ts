@@ -5,13 +5,11 @@ import {
   Client,
   CreateDeliveryRequestDocument,
   CreateTripDocument,
-  HandoverCodesDocument,
   LoginDocument,
   MakeOfferDocument,
   RegisterDocument,
-  ScanQrCodeDocument,
 } from '@p2p/sdk';
-import { HANDOVER_POINTS, requestInput, tripInput } from '@p2p/testing';
+import { handOver, requestInput, tripInput } from '@p2p/testing';
 import { inParallel, leanFetch } from '../path/seed.js';
 
 export interface LiveDelivery {
@@ -61,16 +59,9 @@ export async function seedLive(gatewayUrl: string, count: number, sessions: numb
     const extra = await Promise.all(Array.from({ length: sessions - 1 }, () => login(customer.email)));
     return { id: acceptOffer.id, traveler: traveler.token, sessions: [customer.token, ...extra] };
   });
-  await inParallel(deliveries, 8, async (d) => {
-    let token: string | undefined;
-    for (let tries = 0; !token && tries < 100; tries++) {
-      const { delivery } = await client(d.sessions[0]).run(HandoverCodesDocument, { deliveryId: d.id });
-      token = delivery?.handoverCodes?.pickup.token;
-      if (!token) await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!token) throw new Error(`no codes for ${d.id}`);
-    await client(d.traveler).run(ScanQrCodeDocument, { input: { token, location: HANDOVER_POINTS.PICKUP } });
-  });
+  await inParallel(deliveries, 8, (d) =>
+    handOver({ client: client(d.sessions[0]) }, { client: client(d.traveler) }, d.id, 'PICKUP'),
+  );
   await agent.close();
   return deliveries;
 }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from './domain/secrets.js';
 
 /** Header carrying the gateway- or service-signed credential on every subgraph request. */
 export const INTERNAL_HEADER = 'x-p2p-internal';
@@ -56,10 +57,7 @@ function verifyToken(secret: string, token: string): Payload {
   const [header, payload, signature, extra] = token.split('.');
   if (extra !== undefined || header !== HEADER || !payload || !signature)
     throw new InvalidCredentialError('malformed credential');
-  const expected = Buffer.from(mac(secret, `${header}.${payload}`));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    throw new InvalidCredentialError('bad signature');
+  if (!sameSecret(signature, mac(secret, `${header}.${payload}`))) throw new InvalidCredentialError('bad signature');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Payload;
   if (claims.aud !== AUDIENCE) throw new InvalidCredentialError('wrong audience');
   if (typeof claims.exp !== 'number' || claims.exp <= Math.floor(Date.now() / 1000))

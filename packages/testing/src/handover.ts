@@ -4,6 +4,8 @@ import { requestInput } from './fixtures.js';
 import { waitFor } from './wait.js';
 
 type Stage = 'PICKUP' | 'DELIVERY';
+/** Anyone with an SDK client: a signed-up test user, or the benchmark's. */
+type Party = Pick<SignedUp, 'client'>;
 
 /** Where `requestInput()` picks up and drops off. */
 export const HANDOVER_POINTS: Record<Stage, { lat: number; lng: number }> = {
@@ -12,7 +14,7 @@ export const HANDOVER_POINTS: Record<Stage, { lat: number; lng: number }> = {
 };
 
 /** The customer's two codes, once qr has issued them from the booking's event. */
-export function handoverCodesOf(customer: SignedUp, deliveryId: string, timeoutMs = 10_000) {
+export function handoverCodesOf(customer: Party, deliveryId: string, timeoutMs = 10_000) {
   const codes = async () => (await customer.client.run(HandoverCodesDocument, { deliveryId })).delivery?.handoverCodes;
   return waitFor(codes, timeoutMs, 'the hand-over codes');
 }
@@ -22,8 +24,8 @@ export function handoverCodesOf(customer: SignedUp, deliveryId: string, timeoutM
  * the stage's point (by default `requestInput()`'s).
  */
 export async function handOver(
-  customer: SignedUp,
-  traveler: SignedUp,
+  customer: Party,
+  traveler: Party,
   deliveryId: string,
   stage: Stage,
   at = HANDOVER_POINTS[stage],
