@@ -1,8 +1,7 @@
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AcceptOfferDocument,
-  Client,
+  type Client,
   CreateDeliveryRequestDocument,
   CreatePayoutAccountDocument,
   CreateTripDocument,
@@ -12,14 +11,13 @@ import {
   MakeOfferDocument,
   MatchingTripsForRequestDocument,
   MeDocument,
-  RegisterDocument,
   ReportLocationDocument,
   ScanQrCodeDocument,
   type DeliveryStatusChangedSubscription,
   type Result,
 } from '@p2p/sdk';
 import { createRedis } from '@p2p/kit';
-import { HANDOVER_POINTS, requestInput, startPlatform, tripInput, waitFor, type Platform } from '@p2p/testing';
+import { HANDOVER_POINTS, requestInput, signUp, startPlatform, tripInput, waitFor, type Platform } from '@p2p/testing';
 
 /**
  * A parcel's whole journey as the apps make it, through the gateway and the SDK only: two people
@@ -41,19 +39,11 @@ describe('the journey, end to end through the SDK', () => {
     await platform?.stop();
   });
 
+  // Registered through the SDK's RegisterDocument (the testing package's signUp).
   async function person(firstName: string, roles: ('CUSTOMER' | 'TRAVELER')[]) {
-    const input = {
-      email: `${firstName.toLowerCase()}-${Date.now()}@example.com`,
-      password: 'Sturdy-pass-31',
-      firstName,
-      lastName: 'Test',
-      roles,
-    };
-    const { register } = await platform.client().run(RegisterDocument, { input });
-    const token = register.accessToken;
-    const client = new Client({ url: platform.gatewayUrl, accessToken: () => token, webSocketImpl: WebSocket });
-    sockets.push(client);
-    return { id: register.user.id, client };
+    const signedUp = await signUp(platform, { firstName, roles });
+    sockets.push(signedUp.client);
+    return signedUp;
   }
 
   it('books, follows, hands over with proof, and pays the traveler', async () => {
