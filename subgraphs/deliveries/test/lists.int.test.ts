@@ -46,7 +46,8 @@ describe('myDeliveries and the dashboard', () => {
   it('answers the dashboard from four subgraphs: people, route, money and what was agreed', async () => {
     // The cancelled one is settled from its event: a late cancellation refunds 90 %, releases the rest.
     const dashboard = () => customer.client.run(DashboardDocument, { first: 20 });
-    const settled = async () => (await dashboard()).myDeliveries.edges[2]?.node.payment?.escrowStatus !== 'HELD';
+    // Refunded first (PARTIALLY_REFUNDED), then the kept share released: wait for the end of both.
+    const settled = async () => (await dashboard()).myDeliveries.edges[2]?.node.payment?.escrowStatus === 'RELEASED';
     await waitFor(settled, 10_000, 'the settlement of the cancelled delivery');
     const { myDeliveries } = await dashboard();
     const newest = myDeliveries.edges[0]!.node;
