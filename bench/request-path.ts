@@ -1,8 +1,9 @@
 // The request path benchmark: what a customer's dashboard costs through each gateway, and what
 // each subgraph fetch costs, on the platform as `npm start` runs it (NODE_ENV=production).
 //   npx tsx bench/request-path.ts [--customers 1000] [--per-customer 3] [--concurrency 1,4,8]
-//     [--seconds 10] [--gateways ours,unmerged,cluster,apollo,hive,monolith] [--fetches 300]
+//     [--seconds 10] [--gateways ours,unmerged,cluster,untraced,apollo,hive,monolith] [--fetches 300]
 //     [--database p2p_bench_path] [--keep]
+import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -24,7 +25,7 @@ const { values: args } = parseArgs({
     'per-customer': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '1,4,8' },
     seconds: { type: 'string', default: '10' },
-    gateways: { type: 'string', default: 'ours,unmerged,cluster,apollo,hive,monolith' },
+    gateways: { type: 'string', default: 'ours,unmerged,cluster,untraced,apollo,hive,monolith' },
     fetches: { type: 'string', default: '300' },
     database: { type: 'string', default: 'p2p_bench_path' },
     out: { type: 'string', default: 'bench/RESULTS.md' },
@@ -45,6 +46,12 @@ const GATEWAYS: Record<string, { entry: string; ready: string; label: string; en
     ready: '/health',
     label: 'ours, 2 processes (cluster)',
     env: { GATEWAY_WORKERS: '2' },
+  },
+  untraced: {
+    entry: 'gateway/src/main.ts',
+    ready: '/health',
+    label: 'ours, OpenTelemetry off',
+    env: { OTEL_SDK_DISABLED: 'true' },
   },
   apollo: { entry: 'bench/path/stock-gateway.ts', ready: '/graphql', label: 'stock @apollo/gateway' },
   hive: { entry: 'bench/hive/hive-gateway.ts', ready: '/healthcheck', label: 'Hive Gateway 2.15' },
@@ -257,7 +264,7 @@ async function main(): Promise<void> {
       statementTable(counts),
     ].join('\n');
     console.log(`\n${report}`);
-    writeFileSync(`${REPO_ROOT}/${args.out}`, `# Request path benchmark\n\n\`\`\`\n${report}\n\`\`\`\n`);
+    writeFileSync(resolve(REPO_ROOT, args.out), `# Request path benchmark\n\n\`\`\`\n${report}\n\`\`\`\n`);
   } finally {
     await platform.stop();
   }

@@ -13,8 +13,14 @@ import type { Agent } from 'undici';
 import {
   FiniteNumberLiterals,
   closeAll,
+  SpanKind,
   closeHttpServer,
   createErrorFormatter,
+  currentTraceparent,
+  flushTelemetry,
+  inSpan,
+  startTelemetry,
+  traceFields,
   createLogger,
   createRedis,
   handleGraphQLRequest,
@@ -134,7 +140,7 @@ async function startApollo(
     plugins: [
       ...armor.plugins,
       costLimit(costRulesOf(config)),
-      requestMetrics(),
+      requestMetrics(log),
       ...(persistedOnly ? [onlyPersisted(manifest)] : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -154,6 +160,37 @@ function sendReadiness(res: ServerResponse, limiter: RateLimiter): void {
   );
 }
 
+/**
+ * `/graphql`: a span per request (a trace of its own, or the client's when trusted), the viewer
+ * of its access token, the rate limits, then Apollo.
+ */
+function graphqlRoute(
+  config: GatewayConfig,
+  apollo: ApolloServer<GatewayContext>,
+  verify: ReturnType<typeof createAccessTokenVerifier>,
+  limiter: RateLimiter,
+) {
+  return (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    const context = async (): Promise<GatewayContext> => {
+      const viewer = await verify(req.headers.authorization);
+      const ip = clientIp(req, config.TRUST_PROXY_HOPS);
+      await limiter.take({ userId: viewer?.id ?? null, ip });
+      const userAgent = req.headers['user-agent'] ?? null;
+      return { viewer, ip, userAgent, requestId, traceparent: currentTraceparent() };
+    };
+    const parent = config.TRUST_CLIENT_TRACEPARENT === 'true' ? String(req.headers.traceparent ?? '') : null;
+    const attributes = { 'http.request.method': req.method ?? '', 'url.path': path, 'request.id': requestId };
+    return inSpan('POST /graphql', { parent, kind: SpanKind.SERVER, attributes }, async () => {
+      // What a client quotes to support to find this request in the logs and traces.
+      res.setHeader('x-request-id', requestId);
+      const traceId = traceFields().trace_id;
+      if (traceId) res.setHeader('x-trace-id', traceId);
+      await handleGraphQLRequest(apollo, req, res, context, documentIdBody);
+    });
+  };
+}
+
 /** `/health`, `/ready`, the playground, and `/graphql` with the viewer of the request's access token. */
 function handler(
   config: GatewayConfig,
@@ -164,6 +201,7 @@ function handler(
 ) {
   const enabled = (config.GATEWAY_PLAYGROUND ?? String(config.NODE_ENV !== 'production')) === 'true';
   const playground = enabled ? playgroundPage() : null;
+  const serveGraphQL = graphqlRoute(config, apollo, verify, limiter);
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
@@ -176,18 +214,7 @@ function handler(
       return res.end(playground);
     }
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-    const context = async (): Promise<GatewayContext> => {
-      const viewer = await verify(req.headers.authorization);
-      const ip = clientIp(req, config.TRUST_PROXY_HOPS);
-      await limiter.take({ userId: viewer?.id ?? null, ip });
-      return {
-        viewer,
-        ip,
-        userAgent: req.headers['user-agent'] ?? null,
-        requestId: String(req.headers['x-request-id'] ?? randomUUID()),
-      };
-    };
-    handleGraphQLRequest(apollo, req, res, context, documentIdBody).catch((err) => {
+    serveGraphQL(req, res, path).catch((err) => {
       log.error({ err }, 'request failed');
       if (!res.headersSent) sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     });
@@ -230,6 +257,7 @@ export async function startGateway(
   { config, supergraphSdl }: GatewayOptions,
   port = config.GATEWAY_PORT,
 ): Promise<RunningGateway> {
+  startTelemetry('gateway', config);
   const log = createLogger('gateway', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);
@@ -260,6 +288,7 @@ export async function startGateway(
         () => apollo.stop(),
         () => agent.close(),
         () => redis.quit(),
+        flushTelemetry,
       ]),
   };
 }

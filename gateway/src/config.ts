@@ -32,9 +32,10 @@ const shape = {
   MAX_LIST_SIZE: z.coerce.number().int().min(1).default(100),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /**
-   * @apollo/gateway reports anonymous usage metrics to Apollo, and probes cloud metadata endpoints
-   * to describe the host, unless this is true. The platform keeps its traffic to itself.
+   * Continue the trace a client's `traceparent` header names, instead of starting one per request
+   * (for clients that trace themselves; off, a stranger could pick trace ids and force sampling).
    */
+  TRUST_CLIENT_TRACEPARENT: z.enum(['true', 'false']).default('false'),
   /**
    * Merge the fetches to one subgraph issued in the same event-loop turn (by concurrent client
    * requests) into one call, each part with its own credential (bench/README.md has what it buys).
@@ -46,6 +47,10 @@ const shape = {
   /** Gateway processes sharing the port (node:cluster); 1 runs the gateway in this process. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   GATEWAY_MERGE_FETCHES: z.enum(['true', 'false']).default('true'),
+  /**
+   * @apollo/gateway reports anonymous usage metrics to Apollo, and probes cloud metadata endpoints
+   * to describe the host, unless this is true. The platform keeps its traffic to itself.
+   */
   APOLLO_TELEMETRY_DISABLED: z.enum(['true', 'false']).default('true'),
 };
 

@@ -5,4 +5,6 @@ export interface GatewayContext {
   ip: string | null;
   userAgent: string | null;
   requestId: string;
+  /** The request's span as a W3C traceparent; every subgraph fetch of its plan continues it. */
+  traceparent?: string;
 }

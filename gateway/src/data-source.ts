@@ -35,6 +35,7 @@ function credentialOf(context: Partial<GatewayContext>, secret: string): Promise
       ip: context.ip ?? null,
       userAgent: context.userAgent ?? null,
       requestId: context.requestId ?? '',
+      traceparent: context.traceparent,
     });
     credentials.set(context, credential);
   }

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { closeHttpServer, registry } from '@p2p/kit';
+import { closeHttpServer, registry, type Logger } from '@p2p/kit';
+import type { GatewayContext } from './context.js';
 
 /**
  * The gateway's Prometheus metrics, on the kit's registry beside Node's own: client requests by
@@ -68,8 +69,8 @@ export function watchSubscriptions(open: () => { groups: number; members: number
   });
 }
 
-/** Counts and times every request, and its errors by code. */
-export function requestMetrics(): ApolloServerPlugin {
+/** Counts and times every request, and its errors by code; one access-log line each (info). */
+export function requestMetrics(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -78,14 +79,18 @@ export function requestMetrics(): ApolloServerPlugin {
         async didResolveOperation({ operation: op }) {
           operation = op?.operation ?? 'unknown';
         },
-        async willSendResponse({ response, errors: found }) {
+        async willSendResponse({ response, errors: found, contextValue, operationName }) {
           const failed =
             (found?.length ?? 0) > 0 ||
             (response.body.kind === 'single' && Boolean(response.body.singleResult.errors?.length));
           requests.inc({ operation, outcome: failed ? 'error' : 'ok' });
           requestSeconds.observe({ operation }, (performance.now() - started) / 1000);
           const list = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          for (const e of list) errors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
+          const codes = list.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+          for (const code of codes) errors.inc({ code });
+          const ms = Math.round((performance.now() - started) * 100) / 100;
+          const who = { requestId: contextValue?.requestId, viewer: contextValue?.viewer?.id ?? null };
+          log.info({ ...who, operation, operationName, ms, errors: codes.length ? codes : undefined }, 'request');
         },
       };
     },

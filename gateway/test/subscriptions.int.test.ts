@@ -1,3 +1,5 @@
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { decodeJwt } from 'jose';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +156,32 @@ describe('subscriptions through the gateway (graphql-ws)', () => {
     await waitFor(async () => anonymous.ended.complete, 5_000, 'the refusal');
     expect(anonymous.events.map((e) => e.errors[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(await followers(delivery.id)).toBe(0);
+  });
+
+  it('runs a subscription as the token its own message carries (extensions.headers, as GraphiQL sends it)', async () => {
+    const delivery = await book();
+    const ws = createClient({ url: platform.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: true });
+    const subscribe = (authorization: string) => {
+      const got: unknown[] = [];
+      const refused: { extensions?: { code?: unknown } }[] = [];
+      const query = print(DeliveryStatusChangedDocument);
+      const extensions = { headers: { authorization } };
+      const payload = { query, variables: { deliveryId: delivery.id }, extensions };
+      // A refused subscribe is graphql-ws's `error` message: the errors, and no more.
+      const error = (e: unknown) => void refused.push(...(e as typeof refused));
+      const stop = ws.subscribe(payload, { next: (r) => void got.push(r.data), error, complete: () => {} });
+      return { got, refused, stop };
+    };
+    const customers = subscribe(`Bearer ${customer.accessToken}`);
+    const forged = subscribe('Bearer not-a-token');
+    await waitFor(async () => (await followers(delivery.id)) === 1, 5_000, 'the subscription');
+    await handOver(customer, traveler, delivery.id, 'PICKUP');
+    await waitFor(async () => customers.got.length === 1, 5_000, 'the pickup');
+    expect(customers.got[0]).toMatchObject({ deliveryStatusChanged: { to: 'PICKED_UP' } });
+    expect(forged.got).toEqual([]);
+    expect(forged.refused.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    customers.stop();
+    await ws.dispose();
   });
 
   it('closes a subscription when its access token expires', async () => {

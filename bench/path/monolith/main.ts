@@ -77,6 +77,7 @@ async function graphql(req: IncomingMessage, res: ServerResponse): Promise<void>
     ip: req.socket.remoteAddress ?? null,
     userAgent: req.headers['user-agent'] ?? null,
     requestId: randomUUID(),
+    traceparent: null,
   };
   const { status, body } = await run(request, new MonolithContext(caller, log));
   res.writeHead(status, {

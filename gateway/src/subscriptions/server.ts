@@ -126,6 +126,30 @@ class Connections {
   }
 }
 
+/**
+ * The subscription's own token, when its subscribe message carries one in
+ * `extensions.headers.authorization` (as GraphiQL's headers editor and GraphQL Tools' URL
+ * loader send it): the subscription runs as that token's viewer, checked as the connection's
+ * would be (before every event, and refused when expired or revoked). Without one, the
+ * connection's viewer.
+ */
+async function operationConnection(
+  opts: LiveServerOptions,
+  connection: Connection,
+  payload: SubscribePayload,
+): Promise<Connection | readonly GraphQLError[]> {
+  const headers = (payload.extensions as { headers?: Record<string, unknown> } | undefined)?.headers;
+  const authorization = authorizationOf(headers);
+  if (!authorization) return connection;
+  try {
+    const viewer = await opts.verify(authorization);
+    return { ...connection, authorization, viewer, expiresAt: viewer ? expiryOf(authorization) : Infinity };
+  } catch (err) {
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
+}
+
 /** Each subscription's context: the connection's viewer, and a check of its session for every event. */
 function contextOf(connection: Connection, connections: Connections): LiveContext {
   return {
@@ -174,6 +198,9 @@ async function admit(
   documentOf: ReturnType<typeof documentCache>,
   payload: SubscribePayload,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  const own = await operationConnection(opts, connection, payload);
+  if (Array.isArray(own)) return own;
+  connection = own as Connection;
   try {
     await opts.takeRequest({ userId: connection.viewer?.id ?? null, ip: connection.ip });
   } catch (err) {

@@ -13,6 +13,13 @@ export const baseEnv = {
   BIND_HOST: z.string().default('127.0.0.1'),
   /** HMAC secret for the internal credentials the gateway and the services sign. */
   INTERNAL_JWT_SECRET: z.string().min(32).default('dev-internal-secret-change-me-0123456789abcdef'),
+  /** OpenTelemetry (telemetry.ts), by its standard variables: spans are exported only to an OTLP endpoint. */
+  OTEL_SDK_DISABLED: z.enum(['true', 'false']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  /** The share of traces recorded when exporting (0 to 1; a sampled parent's decision is kept). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
 };
 
 export class ConfigError extends Error {

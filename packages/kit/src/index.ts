@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './config.js';
 export * from './logger.js';
+export * from './telemetry.js';
 export * from './internal-auth.js';
 export * from './loaders.js';
 export * from './context.js';

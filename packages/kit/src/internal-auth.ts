@@ -20,15 +20,22 @@ export interface Viewer {
 }
 
 /** Who is calling a subgraph: a person through the gateway (possibly anonymous), or another service. */
-export type Caller =
-  | { kind: 'gateway'; viewer: Viewer | null; ip: string | null; userAgent: string | null; requestId: string }
-  | { kind: 'service'; service: string; requestId: string };
+export type Caller = (
+  | { kind: 'gateway'; viewer: Viewer | null; ip: string | null; userAgent: string | null }
+  | { kind: 'service'; service: string }
+) & {
+  requestId: string;
+  /** The W3C `traceparent` of the caller's span: the subgraph's work continues that trace. */
+  traceparent: string | null;
+};
 
 interface Claims {
   viewer?: Viewer | null;
   ip?: string | null;
   ua?: string | null;
   rid: string;
+  /** W3C traceparent, in the credential because one merged call carries parts of several traces. */
+  tp?: string;
 }
 
 // HS256 JWTs made with node:crypto rather than jose: jose's WebCrypto HMAC costs ~120 µs per
@@ -67,15 +74,19 @@ function verifyToken(secret: string, token: string): Payload {
 
 export function signGatewayCredential(
   secret: string,
-  ctx: { viewer: Viewer | null; ip: string | null; userAgent: string | null; requestId: string },
+  ctx: { viewer: Viewer | null; ip: string | null; userAgent: string | null; requestId: string; traceparent?: string },
 ): Promise<string> {
-  return Promise.resolve(
-    sign(secret, GATEWAY_ISSUER, { viewer: ctx.viewer, ip: ctx.ip, ua: ctx.userAgent, rid: ctx.requestId }),
-  );
+  const claims = { viewer: ctx.viewer, ip: ctx.ip, ua: ctx.userAgent, rid: ctx.requestId, tp: ctx.traceparent };
+  return Promise.resolve(sign(secret, GATEWAY_ISSUER, claims));
 }
 
-export function signServiceCredential(secret: string, service: string, requestId: string): Promise<string> {
-  return Promise.resolve(sign(secret, `${SERVICE_ISSUER_PREFIX}${service}`, { rid: requestId }));
+export function signServiceCredential(
+  secret: string,
+  service: string,
+  requestId: string,
+  traceparent?: string,
+): Promise<string> {
+  return Promise.resolve(sign(secret, `${SERVICE_ISSUER_PREFIX}${service}`, { rid: requestId, tp: traceparent }));
 }
 
 export class InvalidCredentialError extends Error {
@@ -87,6 +98,7 @@ export async function verifyInternalCredential(secret: string, token: string | u
   if (!token) throw new InvalidCredentialError('missing internal credential');
   const payload = verifyToken(secret, token);
   const requestId = String(payload.rid ?? '');
+  const traceparent = typeof payload.tp === 'string' ? payload.tp : null;
   if (payload.iss === GATEWAY_ISSUER) {
     return {
       kind: 'gateway',
@@ -94,10 +106,12 @@ export async function verifyInternalCredential(secret: string, token: string | u
       ip: payload.ip ?? null,
       userAgent: payload.ua ?? null,
       requestId,
+      traceparent,
     };
   }
   if (payload.iss?.startsWith(SERVICE_ISSUER_PREFIX)) {
-    return { kind: 'service', service: payload.iss.slice(SERVICE_ISSUER_PREFIX.length), requestId };
+    const service = payload.iss.slice(SERVICE_ISSUER_PREFIX.length);
+    return { kind: 'service', service, requestId, traceparent };
   }
   throw new InvalidCredentialError('unknown issuer');
 }

@@ -11,6 +11,7 @@ import { createPipeline, type Answer } from './graphql/pipeline.js';
 import { BodyTooLargeError, readBody, sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
 import { graphqlRequests, mergedCalls, registry } from './metrics.js';
+import { SpanKind, inSpan } from './telemetry.js';
 
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
 export type ResolverMap = Record<string, unknown>;
@@ -61,6 +62,22 @@ async function sendMetrics(res: Response): Promise<void> {
 type Run = ReturnType<typeof createPipeline>;
 type BuildContext = (caller: Caller) => unknown;
 
+/**
+ * One request, in a span continuing the caller's trace (from its credential: a merged call's
+ * parts belong to different traces), logged at debug level with that trace's id.
+ */
+function traced(name: string, run: Run, log: Logger, request: unknown, caller: Caller, ctx: BuildContext) {
+  const operationName = (request as { operationName?: unknown } | null)?.operationName;
+  const attributes = { 'graphql.operation.name': typeof operationName === 'string' ? operationName : '' };
+  return inSpan(`graphql ${name}`, { parent: caller.traceparent, kind: SpanKind.SERVER, attributes }, async () => {
+    const started = performance.now();
+    const answer = await run(request, ctx(caller));
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    log.debug({ requestId: caller.requestId, operationName, status: answer.status, ms }, 'graphql request');
+    return answer;
+  });
+}
+
 /** The most requests one merged call may carry (the gateway merges far fewer). */
 export const MAX_MERGED_PARTS = 64;
 
@@ -73,7 +90,7 @@ const refusal = (status: number, code: string, message: string): Answer => ({
  * One request of a merged call: its own credential, verified on its own, and its own context
  * (viewer, loaders), so that no part is ever answered with another part's permissions.
  */
-async function runPart(part: unknown, secret: string, run: Run, ctx: BuildContext): Promise<Answer> {
+async function runPart(name: string, part: unknown, secret: string, run: Run, ctx: BuildContext, log: Logger) {
   const { credential, ...request } = (part ?? {}) as { credential?: unknown };
   let caller: Caller;
   try {
@@ -82,7 +99,7 @@ async function runPart(part: unknown, secret: string, run: Run, ctx: BuildContex
     if (!(err instanceof InvalidCredentialError)) throw err;
     return refusal(401, 'UNAUTHENTICATED', 'Each part of a merged call carries its own valid credential');
   }
-  return run(request, ctx(caller));
+  return traced(name, run, log, request, caller, ctx);
 }
 
 /**
@@ -90,10 +107,16 @@ async function runPart(part: unknown, secret: string, run: Run, ctx: BuildContex
  * answered by the array of their answers in the same order (the gateway merges concurrent
  * fetches to one subgraph into one call; see gateway/src/merged-fetches.ts).
  */
-async function runMerged(name: string, parts: unknown[], secret: string, run: Run, ctx: BuildContext): Promise<Answer> {
+async function runMerged(
+  opts: { name: string; internalSecret: string; log: Logger },
+  parts: unknown[],
+  run: Run,
+  ctx: BuildContext,
+): Promise<Answer> {
+  const { name, internalSecret, log } = opts;
   if (parts.length === 0 || parts.length > MAX_MERGED_PARTS)
     return refusal(400, 'BAD_REQUEST', `A merged call carries 1 to ${MAX_MERGED_PARTS} requests`);
-  const answers = await Promise.all(parts.map((part) => runPart(part, secret, run, ctx)));
+  const answers = await Promise.all(parts.map((part) => runPart(name, part, internalSecret, run, ctx, log)));
   mergedCalls.inc({ subgraph: name });
   for (const { status } of answers) graphqlRequests.inc({ subgraph: name, outcome: outcomeOf(status) });
   return { status: 200, body: `[${answers.map((a) => a.body).join(',')}]` };
@@ -103,7 +126,7 @@ const outcomeOf = (status: number) => (status === 200 ? 'ok' : 'refused');
 
 /** One POSTed JSON request (or a merged call) through the pipeline; anything else is refused before GraphQL runs. */
 async function serveGraphQL(
-  opts: { name: string; internalSecret: string },
+  opts: { name: string; internalSecret: string; log: Logger },
   run: Run,
   req: Request,
   res: Response,
@@ -120,8 +143,8 @@ async function serveGraphQL(
   }
   const parts = Array.isArray(request) ? (request as unknown[]) : null;
   const { status, body } = parts
-    ? await runMerged(opts.name, parts, opts.internalSecret, run, ctx)
-    : await run(request, ctx(caller));
+    ? await runMerged(opts, parts, run, ctx)
+    : await traced(opts.name, run, opts.log, request, caller, ctx);
   // A merged call counted its parts; a refused one counts once.
   if (!parts || status !== 200) graphqlRequests.inc({ subgraph: opts.name, outcome: outcomeOf(status) });
   res.writeHead(status, {

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { INTERNAL_HEADER, signServiceCredential } from './internal-auth.js';
 import { DomainError, ErrorCode, isRequestCode, type Code } from './errors.js';
 import type { Logger } from './logger.js';
+import { currentTraceparent } from './telemetry.js';
 
 export interface ServiceClientOptions {
   /** The calling service, as it signs its credential. */
@@ -53,7 +54,8 @@ export class ServiceClient {
   }
 
   private async post<T>(subgraph: string, url: string, query: string, variables: object, requestId: string) {
-    const token = await signServiceCredential(this.opts.internalSecret, this.opts.service, requestId);
+    const { internalSecret, service } = this.opts;
+    const token = await signServiceCredential(internalSecret, service, requestId, currentTraceparent());
     const timeout = this.opts.timeoutMs ?? 10_000;
     try {
       const response = await request(url, {

@@ -11,20 +11,29 @@ const viewer = { id: 'u1', roles: ['CUSTOMER' as const], scopes: [], sessionId: 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('internal credentials', () => {
-  it('round-trips the gateway viewer and a service name', async () => {
-    const gw = await signGatewayCredential(secret, { viewer, ip: '10.0.0.1', userAgent: 'ua', requestId: 'r1' });
+  it('round-trips the gateway viewer, a service name and the trace context', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const gw = await signGatewayCredential(secret, {
+      viewer,
+      ip: '10.0.0.1',
+      userAgent: 'ua',
+      requestId: 'r1',
+      traceparent,
+    });
     expect(await verifyInternalCredential(secret, gw)).toEqual({
       kind: 'gateway',
       viewer,
       ip: '10.0.0.1',
       userAgent: 'ua',
       requestId: 'r1',
+      traceparent,
     });
     const svc = await signServiceCredential(secret, 'deliveries', 'r2');
     expect(await verifyInternalCredential(secret, svc)).toEqual({
       kind: 'service',
       service: 'deliveries',
       requestId: 'r2',
+      traceparent: null,
     });
   });
 

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { SpanKind, inSpan } from '../telemetry.js';
 
 export interface ScheduledJob {
   /** Unique within the domain; names the BullMQ job scheduler. */
@@ -28,11 +29,13 @@ interface SchedulerOptions {
 
 /** One worker for the domain's jobs; it takes one tick at a time. */
 function startRunner(name: string, opts: SchedulerOptions, byId: Map<string, ScheduledJob>): Worker {
-  const run = async (job: { name: string }) => {
-    const result = await byId.get(job.name)?.run();
-    opts.log.debug({ job: job.name, result }, 'scheduled job ran');
-    return result;
-  };
+  // Each tick is a trace of its own.
+  const run = (job: { name: string }) =>
+    inSpan(`job ${job.name}`, { kind: SpanKind.INTERNAL, attributes: { domain: opts.domain } }, async () => {
+      const result = await byId.get(job.name)?.run();
+      opts.log.debug({ job: job.name, result }, 'scheduled job ran');
+      return result;
+    });
   const worker = new Worker(name, run, {
     connection: opts.connection.duplicate(),
     prefix: opts.prefix,

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ident, type SqlClient, type TransactionalClient } from '../prisma.js';
 import type { Logger } from '../logger.js';
+import { SpanKind, inSpan } from '../telemetry.js';
 import {
   eventQueueName,
   type EventEnvelope,
@@ -40,11 +41,24 @@ async function runEffects(effects: (() => Promise<void> | void)[], log: Logger, 
   }
 }
 
+/** Each delivery of an event in a span of the trace of the request that wrote it, logged at debug level. */
+function inEventSpan(log: Logger, consumer: string, consume: (job: Job<EventEnvelope>) => Promise<string>) {
+  return (job: Job<EventEnvelope>) => {
+    const { id, topic, traceparent } = job.data;
+    const attributes = { 'messaging.message.id': id, 'messaging.destination.name': topic, attempt: job.attemptsMade };
+    return inSpan(`event ${topic}`, { parent: traceparent, kind: SpanKind.CONSUMER, attributes }, async () => {
+      const outcome = await consume(job);
+      log.debug({ eventId: id, topic, consumer, outcome }, 'event handled');
+      return outcome;
+    });
+  };
+}
+
 export function startEventConsumer<Tx extends SqlClient, Con extends EventSchemas>(
   opts: ConsumerOptions<Tx, Con>,
 ): Worker {
   const processed = `${ident(opts.schema)}.processed_event`;
-  const handle = async (job: Job<EventEnvelope>) => {
+  const consume = async (job: Job<EventEnvelope>) => {
     const event = job.data;
     const schema = opts.consumes[event.topic];
     const handler = (opts.handlers as Record<string, AnyHandler<Tx> | undefined>)[event.topic];
@@ -66,6 +80,7 @@ export function startEventConsumer<Tx extends SqlClient, Con extends EventSchema
     await runEffects(effects, opts.log, event.id);
     return outcome;
   };
+  const handle = inEventSpan(opts.log, opts.consumer, consume);
   const worker = new Worker(eventQueueName(opts.consumer), handle, {
     connection: opts.connection,
     prefix: opts.prefix,

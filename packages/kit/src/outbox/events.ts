@@ -41,6 +41,8 @@ export interface EventEnvelope<P = Record<string, unknown>> {
   aggregateId: string | null;
   occurredAt: string;
   payload: P;
+  /** W3C traceparent of the request that wrote the event (absent on events written before it was kept). */
+  traceparent?: string | null;
 }
 
 /** The event as its handler gets it, with a way to act once its transaction committed (live events). */

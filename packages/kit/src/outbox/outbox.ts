@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ident, type SqlClient } from '../prisma.js';
+import { currentTraceparent } from '../telemetry.js';
 import type { EventSchemas } from './events.js';
 
 /** A payload that breaks its topic's schema: a bug in the publisher, never written. */
@@ -12,7 +13,8 @@ export class InvalidEventError extends Error {
  * Writes events into a domain's `outbox_event` table inside the caller's transaction, so an
  * event exists exactly when the change that caused it committed. Only topics the domain declares
  * it publishes can be written, and each payload is checked against its schema first: a bad one
- * throws and rolls the change back with it.
+ * throws and rolls the change back with it. The event keeps the writer's trace context, so its
+ * consumers' work joins the trace of the request that caused it.
  */
 export class Outbox<Pub extends EventSchemas = EventSchemas> {
   private readonly table: string;
@@ -36,11 +38,13 @@ export class Outbox<Pub extends EventSchemas = EventSchemas> {
     if (!checked.success) throw new InvalidEventError(`${topic}: ${checked.error.message}`);
     const id = randomUUID();
     await tx.$executeRawUnsafe(
-      `INSERT INTO ${this.table} (id, topic, aggregate_id, payload) VALUES ($1::uuid, $2, $3, $4::jsonb)`,
+      `INSERT INTO ${this.table} (id, topic, aggregate_id, payload, trace_parent)
+       VALUES ($1::uuid, $2, $3, $4::jsonb, $5)`,
       id,
       topic,
       aggregateId ?? null,
       JSON.stringify(checked.data),
+      currentTraceparent() ?? null,
     );
     return id;
   }

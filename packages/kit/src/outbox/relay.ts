@@ -10,6 +10,7 @@ interface OutboxRow {
   aggregate_id: string | null;
   payload: Record<string, unknown>;
   created_at: Date;
+  trace_parent: string | null;
 }
 
 export interface RelayOptions extends QueueSettings {
@@ -34,6 +35,7 @@ const envelopeOf = (row: OutboxRow): EventEnvelope => ({
   aggregateId: row.aggregate_id,
   occurredAt: new Date(row.created_at).toISOString(),
   payload: row.payload,
+  traceparent: row.trace_parent,
 });
 
 /** One queue per consuming domain, opened on first use. */
@@ -58,7 +60,7 @@ function batchMover(opts: RelayOptions, queues: ReturnType<typeof consumerQueues
   const table = `${ident(opts.schema)}.outbox_event`;
   const move = async (tx: SqlClient): Promise<number> => {
     const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-      `SELECT id, topic, aggregate_id, payload, created_at FROM ${table}
+      `SELECT id, topic, aggregate_id, payload, created_at, trace_parent FROM ${table}
         WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       opts.batchSize ?? 100,
     );

@@ -11,6 +11,7 @@ import { bullPrefix } from '../outbox/queues.js';
 import { ident } from '../prisma.js';
 import { LivePublisher } from '../live/live.js';
 import { createLogger, type Logger } from '../logger.js';
+import { flushTelemetry, startTelemetry } from '../telemetry.js';
 import { modelReader } from '../model-reader.js';
 import { Outbox } from '../outbox/outbox.js';
 import type { OutboxRelay } from '../outbox/relay.js';
@@ -42,6 +43,7 @@ export interface SubgraphApp<S = unknown> {
 /** Configuration, logger, Redis and the database of one process. */
 function connect(subgraph: AnySubgraph, env: Env): ProcessDeps {
   const config = subgraph.config(env);
+  startTelemetry(subgraph.name, config);
   return {
     config,
     log: createLogger(subgraph.name, config.LOG_LEVEL),
@@ -138,6 +140,7 @@ export async function createSubgraphApp<S>(
       deps.log.info({ url: server.url }, 'listening');
       return server;
     },
-    close: () => closeAll([() => server?.close(), () => unwatch?.(), () => workers?.close(), disconnect]),
+    close: () =>
+      closeAll([() => server?.close(), () => unwatch?.(), () => workers?.close(), disconnect, flushTelemetry]),
   };
 }
