@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@p2p/kit';
-import { count, signUp, startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { count, freePort, signUp, startPlatform, waitFor, type Platform } from '@p2p/testing';
 
 /** `npm run worker -- <name>`, as an operator would start it beside a server-only process. */
 function startWorkers(name: string, env: Record<string, string>): ChildProcess {
@@ -39,9 +40,25 @@ describe('servers and workers in processes of their own', () => {
     expect(await unpublished()).toBeGreaterThan(0);
     expect(await statistics(user.id)).toBe(0);
 
-    workers.push(startWorkers('auth', platform.env), startWorkers('users', platform.env));
+    const status = await freePort();
+    workers.push(
+      startWorkers('auth', platform.env),
+      startWorkers('users', { ...platform.env, WORKER_STATUS_PORT: String(status) }),
+    );
     await waitFor(async () => (await statistics(user.id)) === 1, 30_000, 'the workers to relay and consume');
     expect(await unpublished()).toBe(0);
+
+    // The workers-only process answers probes and Prometheus on its status port.
+    const ready = await fetch(`http://127.0.0.1:${status}/ready`);
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'users' });
+    const metrics = await fetch(`http://127.0.0.1:${status}/metrics`);
+    type Family = { name: string; metrics: { labels?: Record<string, string>; value?: string }[] };
+    const families = parsePrometheusTextFormat(await metrics.text()) as Family[];
+    const handled = families.find((f) => f.name === 'p2p_events_handled_total')!.metrics;
+    const registered = { consumer: 'users', topic: 'user.registered', outcome: 'processed' };
+    expect(handled).toContainEqual({ labels: registered, value: '1' });
+    const queue = families.find((f) => f.name === 'p2p_event_queue_jobs')!.metrics;
+    expect(queue).toContainEqual({ labels: { domain: 'users', state: 'failed' }, value: '0' });
 
     for (const child of workers) child.kill('SIGTERM');
     expect(await Promise.all(workers.map(exited))).toEqual([0, 0]);

@@ -112,6 +112,7 @@ describe('one trace across the gateway, two subgraphs and a worker, in processes
       GATEWAY_PORT: String(gateway),
       GATEWAY_HOST: '127.0.0.1',
       GATEWAY_METRICS_PORT: '0',
+      WORKER_STATUS_PORT: '0',
       AUTH_JWKS_URL: `http://127.0.0.1:${auth}/.well-known/jwks.json`,
       AUTH_SUBGRAPH_URL: url(auth),
       USERS_SUBGRAPH_URL: url(users),

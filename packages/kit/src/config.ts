@@ -62,6 +62,11 @@ export interface SubgraphSettings {
   name: SubgraphName;
   /** `<NAME>_PORT`, else the port in the list (topology.ts). */
   port: number;
+  /**
+   * Where a process running the workers alone serves `/health`, `/ready` and `/metrics`:
+   * `WORKER_STATUS_PORT`, else the subgraph's port + 1000 (0: a free port).
+   */
+  workerStatusPort: number;
   databaseUrl: string;
   subgraphUrls: Readonly<Record<SubgraphName, string>>;
 }
@@ -77,9 +82,11 @@ export function subgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, shap
     string,
     unknown
   >;
+  const statusPort = z.coerce.number().int().min(0).max(65_535).optional().parse(env.WORKER_STATUS_PORT);
   const derived: SubgraphSettings = {
     name,
     port: chosen as number,
+    workerStatusPort: statusPort ?? subgraphInfo(name).port + 1000,
     databaseUrl: domainDatabaseUrl(name, env),
     subgraphUrls: Object.freeze(subgraphUrls(env)),
   };

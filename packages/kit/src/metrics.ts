@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The process's Prometheus metrics (prom-client), served at `/metrics` by every subgraph:
@@ -20,6 +20,32 @@ export const mergedCalls = new Counter({
   name: 'p2p_graphql_merged_calls_total',
   help: 'Merged calls (several GraphQL requests in one HTTP request) answered by a subgraph',
   labelNames: ['subgraph'],
+  registers: [registry],
+});
+
+/** How long a subgraph took over one GraphQL request (each part of a merged call on its own). */
+export const graphqlSeconds = new Histogram({
+  name: 'p2p_graphql_request_duration_seconds',
+  help: 'Time a subgraph took to answer one GraphQL request',
+  labelNames: ['subgraph'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [registry],
+});
+
+/** Events a consumer handled, by outcome (`processed`, `duplicate`, `ignored`, `failed`). */
+export const eventsHandled = new Counter({
+  name: 'p2p_events_handled_total',
+  help: 'Event deliveries a consuming domain handled, by topic and outcome',
+  labelNames: ['consumer', 'topic', 'outcome'],
+  registers: [registry],
+});
+
+/** How long one delivery of an event took its consumer, its transaction included. */
+export const eventSeconds = new Histogram({
+  name: 'p2p_event_handle_duration_seconds',
+  help: 'Time a consumer took over one event delivery',
+  labelNames: ['consumer'],
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
   registers: [registry],
 });
 

@@ -10,7 +10,7 @@ import { FiniteNumberLiterals } from './graphql/literal-rules.js';
 import { createPipeline, type Answer } from './graphql/pipeline.js';
 import { BodyTooLargeError, readBody, sendGraphQLError, sendJson, type Route } from './http.js';
 import type { Logger } from './logger.js';
-import { graphqlRequests, mergedCalls, registry } from './metrics.js';
+import { graphqlRequests, graphqlSeconds, mergedCalls, registry } from './metrics.js';
 import { SpanKind, inSpan } from './telemetry.js';
 
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
@@ -72,7 +72,9 @@ function traced(name: string, run: Run, log: Logger, request: unknown, caller: C
   return inSpan(`graphql ${name}`, { parent: caller.traceparent, kind: SpanKind.SERVER, attributes }, async () => {
     const started = performance.now();
     const answer = await run(request, ctx(caller));
-    const ms = Math.round((performance.now() - started) * 100) / 100;
+    const elapsed = performance.now() - started;
+    graphqlSeconds.observe({ subgraph: name }, elapsed / 1000);
+    const ms = Math.round(elapsed * 100) / 100;
     log.debug({ requestId: caller.requestId, operationName, status: answer.status, ms }, 'graphql request');
     return answer;
   });
@@ -154,8 +156,14 @@ async function serveGraphQL(
   res.end(body);
 }
 
-/** `/health`, `/ready`, the subgraph's own routes, and `/graphql` for signed callers only. */
-function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Run) {
+interface StatusOptions {
+  name: string;
+  /** Throws when a dependency (database, Redis) is not reachable; drives `/ready`. */
+  readiness?: () => Promise<void>;
+}
+
+/** `/health` (alive), `/ready` (its dependencies answer) and `/metrics`; false for any other path. */
+function statusRoutes(opts: StatusOptions) {
   async function ready(res: Response): Promise<void> {
     try {
       await opts.readiness?.();
@@ -164,10 +172,23 @@ function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Run)
       sendJson(res, 503, { status: 'not ready', service: opts.name, reason: (err as Error).message });
     }
   }
+  return (path: string, res: Response): boolean => {
+    if (path === '/health') sendJson(res, 200, { status: 'ok', service: opts.name });
+    else if (path === '/ready') void ready(res);
+    else if (path === '/metrics')
+      sendMetrics(res).catch((err: Error) => {
+        if (!res.headersSent) sendJson(res, 503, { error: 'metrics unavailable', reason: err.message });
+      });
+    else return false;
+    return true;
+  };
+}
+
+/** `/health`, `/ready`, `/metrics`, the subgraph's own routes, and `/graphql` for signed callers only. */
+function router<C extends BaseContext>(opts: SubgraphServerOptions<C>, run: Run) {
+  const status = statusRoutes(opts);
   return async (path: string, req: Request, res: Response): Promise<void> => {
-    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: opts.name });
-    if (path === '/ready') return ready(res);
-    if (path === '/metrics') return sendMetrics(res);
+    if (status(path, res)) return;
     const extra = opts.routes?.[path];
     if (extra) return extra(req, res);
     if (path !== '/graphql') return sendJson(res, 404, { error: 'not found' });
@@ -213,6 +234,24 @@ export async function startSubgraphServer<C extends BaseContext>(
     httpServer,
     close: () => closeHttpServer(httpServer),
   };
+}
+
+/**
+ * What a process running workers only serves: `/health`, `/ready` and `/metrics` (its queues,
+ * its consumer's events, its outbox), for probes and Prometheus.
+ */
+export async function startStatusServer(opts: StatusOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
+  const status = statusRoutes(opts);
+  const httpServer = createServer((req, res) => {
+    if (!status((req.url ?? '/').split('?')[0] ?? '/', res)) sendJson(res, 404, { error: 'not found' });
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  const url = `http://${host}:${actual}`;
+  return { url, port: actual, httpServer, close: () => closeHttpServer(httpServer) };
 }
 
 /** Stops accepting, lets in-flight requests finish (up to a grace period), then cuts what remains. */

@@ -88,8 +88,9 @@ function platformEnv(db: TestDatabase, prefix: string, ports: Record<string, num
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    // Every test file's gateways on free ports, metrics included.
+    // Every test file's gateways (metrics included) and worker processes on free ports.
     GATEWAY_METRICS_PORT: '0',
+    WORKER_STATUS_PORT: '0',
     // Tests send far more than a person would from one address; the rate-limit test sets its own.
     RATE_LIMIT_USER_PER_MINUTE: '0',
     RATE_LIMIT_IP_PER_MINUTE: '0',

@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { ident, type SqlClient, type TransactionalClient } from '../prisma.js';
 import type { Logger } from '../logger.js';
+import { eventSeconds, eventsHandled } from '../metrics.js';
 import { SpanKind, inSpan } from '../telemetry.js';
 import {
   eventQueueName,
@@ -47,7 +48,13 @@ function inEventSpan(log: Logger, consumer: string, consume: (job: Job<EventEnve
     const { id, topic, traceparent } = job.data;
     const attributes = { 'messaging.message.id': id, 'messaging.destination.name': topic, attempt: job.attemptsMade };
     return inSpan(`event ${topic}`, { parent: traceparent, kind: SpanKind.CONSUMER, attributes }, async () => {
-      const outcome = await consume(job);
+      const stop = eventSeconds.startTimer({ consumer });
+      const outcome = await consume(job).catch((err: unknown) => {
+        eventsHandled.inc({ consumer, topic, outcome: 'failed' });
+        throw err;
+      });
+      stop();
+      eventsHandled.inc({ consumer, topic, outcome });
       log.debug({ eventId: id, topic, consumer, outcome }, 'event handled');
       return outcome;
     });

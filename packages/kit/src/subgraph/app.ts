@@ -17,7 +17,7 @@ import { Outbox } from '../outbox/outbox.js';
 import type { OutboxRelay } from '../outbox/relay.js';
 import { createDatabase } from '../prisma.js';
 import { createRedis } from '../redis.js';
-import { startSubgraphServer, type RunningServer } from '../server.js';
+import { startStatusServer, startSubgraphServer, type RunningServer } from '../server.js';
 import { ServiceClient } from '../service-client.js';
 import { subgraphPaths } from '../topology.js';
 import type { PrismaClass, SubgraphDeclaration } from './declaration.js';
@@ -34,7 +34,10 @@ export interface SubgraphApp<S = unknown> {
   /** Present when this process runs the workers. */
   relay: OutboxRelay | null;
   scheduler: Scheduler | null;
-  /** Serves `/graphql` (not in the `workers` role); `port` defaults to the configured one. */
+  /**
+   * Serves `/graphql` with `/health`, `/ready` and `/metrics`, or in the `workers` role those three
+   * alone (on `workerStatusPort`); `port` defaults to the configured one.
+   */
   listen(port?: number, host?: string): Promise<RunningServer>;
   /** Stops taking requests, drains the workers, then closes the connections. */
   close(): Promise<void>;
@@ -89,6 +92,11 @@ function watchBacklogOf(subgraph: AnySubgraph, deps: ProcessDeps): () => Promise
   };
 }
 
+const readinessOf = (deps: ProcessDeps) => async () => {
+  await deps.database.prisma.$queryRawUnsafe('SELECT 1');
+  await deps.redis.ping();
+};
+
 function serve(subgraph: AnySubgraph, services: unknown, deps: ProcessDeps, port: number, host: string) {
   const options = {
     name: subgraph.name,
@@ -97,10 +105,7 @@ function serve(subgraph: AnySubgraph, services: unknown, deps: ProcessDeps, port
     internalSecret: deps.config.INTERNAL_JWT_SECRET,
     log: deps.log,
     buildContext: (base: BaseContext) => subgraph.context(base, services),
-    readiness: async () => {
-      await deps.database.prisma.$queryRawUnsafe('SELECT 1');
-      await deps.redis.ping();
-    },
+    readiness: readinessOf(deps),
     routes: subgraph.routes?.(services),
   };
   return startSubgraphServer(options, port, host);
@@ -133,9 +138,15 @@ export async function createSubgraphApp<S>(
     ...{ name: subgraph.name, config: deps.config, services, log: deps.log },
     relay: workers?.relay ?? null,
     scheduler: workers?.scheduler ?? null,
-    async listen(port = deps.config.port, host = deps.config.BIND_HOST) {
-      if (role === 'workers') throw new Error(`${subgraph.name} runs its workers only here`);
-      server = await serve(subgraph, services, deps, port, host);
+    async listen(port, host = deps.config.BIND_HOST) {
+      server =
+        role === 'workers'
+          ? await startStatusServer(
+              { name: subgraph.name, readiness: readinessOf(deps) },
+              port ?? deps.config.workerStatusPort,
+              host,
+            )
+          : await serve(subgraph, services, deps, port ?? deps.config.port, host);
       unwatch = watchBacklogOf(subgraph, deps);
       deps.log.info({ url: server.url }, 'listening');
       return server;

@@ -19,8 +19,8 @@ export async function loadDeclaration(name: string): Promise<SubgraphDeclaration
 export async function startSubgraph(name: string, role: ProcessRole, env: Env = process.env): Promise<SubgraphApp> {
   const app = await createSubgraphApp(await loadDeclaration(name), { env, role });
   try {
+    await app.listen();
     if (role === 'workers') app.log.info('workers running');
-    else await app.listen();
   } catch (err) {
     await app.close().catch(() => undefined);
     throw err;
