@@ -15,7 +15,8 @@ export interface PathPlatform {
   stop(): Promise<void>;
 }
 
-async function freshDatabase(url: string): Promise<void> {
+/** A scratch database with every domain migrated (PostGIS included). */
+export async function freshDatabase(url: string): Promise<void> {
   await dropDatabase(url).catch(() => undefined);
   await createDatabaseIfMissing(url);
   const client = new pg.Client({ connectionString: url });

@@ -3,8 +3,12 @@ import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
 /** BullMQ defaults for event delivery, named so they can be read and tuned in one place. */
 export const EVENT_JOB_ATTEMPTS = 12;
 export const EVENT_BACKOFF_MS = 500;
-/** Completed jobs are kept a day: BullMQ drops a re-added job whose id it still holds. */
-export const EVENT_KEEP_COMPLETED_SECONDS = 24 * 3600;
+/**
+ * Completed jobs are kept an hour: the relay's reconciler confirms an event once it sees every
+ * consumer's job completed (within seconds); one still unconfirmed after that is re-sent, and
+ * the consumer's `processed_event` drops it.
+ */
+export const EVENT_KEEP_COMPLETED_SECONDS = 3600;
 export const EVENT_KEEP_FAILED_SECONDS = 14 * 24 * 3600;
 
 export const eventJobOptions: DefaultJobOptions = {

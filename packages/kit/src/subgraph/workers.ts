@@ -57,7 +57,14 @@ export async function startWorkers(subgraph: AnySubgraph, services: unknown, dep
   const { routes } = await loadCatalog();
   const consumer = startConsumer(subgraph, services, deps, queue);
   const schema = schemaOf(config.databaseUrl);
-  const relay = startOutboxRelay({ ...queue, prisma: database.prisma, schema, log, routes });
+  const relay = startOutboxRelay({
+    ...queue,
+    prisma: database.prisma,
+    schema,
+    log,
+    routes,
+    databaseUrl: config.databaseUrl,
+  });
   const jobs = subgraph.scheduled?.(services, config) ?? [];
   const scheduler =
     jobs.length > 0
