@@ -1,22 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '@p2p/kit';
-import { count, freePort, signUp, startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { count, exited, freePort, signUp, spawnEntry, startPlatform, waitFor, type Platform } from '@p2p/testing';
 
 /** `npm run worker -- <name>`, as an operator would start it beside a server-only process. */
-function startWorkers(name: string, env: Record<string, string>): ChildProcess {
-  const tsx = resolve(REPO_ROOT, 'node_modules/.bin/tsx');
-  return spawn(tsx, ['scripts/subgraph.ts', '--workers-only', name], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((done) => (child.exitCode !== null ? done(child.exitCode) : child.once('exit', done)));
+const startWorkers = (name: string, env: Record<string, string>) =>
+  spawnEntry(['scripts/subgraph.ts', '--workers-only', name], env, ['ignore', 'ignore', 'inherit']);
 
 describe('servers and workers in processes of their own', () => {
   let platform: Platform;

@@ -1,16 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { resolve } from 'node:path';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '@p2p/kit';
 import { MySessionsDocument, RegisterDocument } from '@p2p/sdk';
 import {
   REDIS_URL,
   count,
   createTestDatabase,
+  exited,
   freePort,
+  spawnEntry,
   uniqueRedisPrefix,
   waitFor,
   type TestDatabase,
@@ -24,12 +24,7 @@ interface Proc {
 
 /** One process as an operator starts it, its JSON log lines collected from stdout. */
 function start(name: string, args: string[], env: Record<string, string>): Proc {
-  const tsx = resolve(REPO_ROOT, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, args, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry(args, env, ['ignore', 'pipe', 'pipe']);
   const proc: Proc = { name, child, lines: [] };
   let pending = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -46,9 +41,6 @@ function start(name: string, args: string[], env: Record<string, string>): Proc 
   child.stderr!.resume();
   return proc;
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((done) => (child.exitCode !== null ? done() : child.once('exit', () => done())));
 
 /** OTLP/HTTP JSON as the exporter sends it, reduced to what the test reads. */
 interface ExportedSpan {

@@ -257,7 +257,7 @@ export async function startGateway(
   { config, supergraphSdl }: GatewayOptions,
   port = config.GATEWAY_PORT,
 ): Promise<RunningGateway> {
-  startTelemetry('gateway', config);
+  await startTelemetry('gateway', config);
   const log = createLogger('gateway', config.LOG_LEVEL);
   const redis = createRedis(config.REDIS_URL);
   const agent = createSubgraphAgent(config.SUBGRAPH_TIMEOUT_MS);

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -11,16 +10,9 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
-  BatchSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   TracerProvider,
@@ -45,7 +37,7 @@ export interface TelemetrySettings {
   OTEL_SERVICE_NAME?: string;
 }
 
-let started: Telemetry | null = null;
+let started: Promise<Telemetry> | null = null;
 
 /** Where spans go: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, else `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
 export function otlpTracesUrl(env: TelemetrySettings): string | null {
@@ -53,24 +45,6 @@ export function otlpTracesUrl(env: TelemetrySettings): string | null {
   if (traces) return traces;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   return base ? `${base.replace(/\/+$/, '')}/v1/traces` : null;
-}
-
-/**
- * The instrumentations patch node-postgres and ioredis when they are `require`d. This process
- * imports them as ES modules, which the require hooks do not see; one `require` of each here
- * patches the module objects the imports share (their prototypes), whenever they were imported.
- */
-function instrumentLibraries(): void {
-  registerInstrumentations({
-    instrumentations: [
-      new HttpInstrumentation(),
-      new UndiciInstrumentation(),
-      new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
-    ],
-  });
-  const require = createRequire(import.meta.url);
-  for (const name of ['node:http', 'pg', 'pg-pool', 'ioredis']) require(name);
 }
 
 function ratioOf(env: TelemetrySettings): number {
@@ -88,34 +62,32 @@ function ratioOf(env: TelemetrySettings): number {
  * pg and ioredis instrumentations; otherwise they carry ids and cost next to nothing.
  * `OTEL_SDK_DISABLED=true` turns all of it off.
  */
-export function startTelemetry(service: string, env: TelemetrySettings = process.env): Telemetry {
-  if (started) return started;
-  if (env.OTEL_SDK_DISABLED === 'true') {
-    started = { mode: 'off', flush: async () => undefined };
-    return started;
-  }
+export function startTelemetry(service: string, env: TelemetrySettings = process.env): Promise<Telemetry> {
+  started ??= setUp(service, env);
+  return started;
+}
+
+async function setUp(service: string, env: TelemetrySettings): Promise<Telemetry> {
+  if (env.OTEL_SDK_DISABLED === 'true') return { mode: 'off', flush: async () => undefined };
   const url = otlpTracesUrl(env);
+  const exporting = url ? await import('./telemetry-export.js') : null;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? service }),
     sampler: url
       ? new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratioOf(env)) })
       : new AlwaysOffSampler(),
-    spanProcessors: url ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) })] : [],
+    spanProcessors: exporting && url ? [exporting.otlpProcessor(url)] : [],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  if (url) instrumentLibraries();
-  started = {
-    mode: url ? 'export' : 'ids',
-    flush: () => provider.forceFlush(),
-  };
-  return started;
+  exporting?.instrumentLibraries();
+  return { mode: exporting ? 'export' : 'ids', flush: () => provider.forceFlush() };
 }
 
 /** Sends the spans still buffered (a closing app; other apps of the process may go on). */
 export async function flushTelemetry(): Promise<void> {
-  await started?.flush();
+  await (await started)?.flush();
 }
 
 const tracer = () => trace.getTracer('p2p');

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -13,39 +12,18 @@ import {
   field,
   startEventConsumer,
   startOutboxRelay,
+  startScheduledJobs,
   type OutboxRelay,
   type Redis,
 } from '../src/index.js';
-import { count, createTestDatabase, freePort, waitFor, type TestDatabase } from '@p2p/testing';
+import { PrivateRedis, count, createTestDatabase, freePort, waitFor, type TestDatabase } from '@p2p/testing';
 
 const events = defineEvents({
   publishes: { 'user.registered': z.strictObject({ userId: field.id(), firstName: z.string() }) },
   consumes: { 'user.registered': z.object({ userId: field.id(), firstName: z.string() }) },
 });
 
-/** A Redis of this test's own, which it can kill and start again empty (as a restart leaves it: no persistence). */
-class PrivateRedis {
-  private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start() {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
-    const probe = createRedis(this.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
-    await waitFor(async () => (await probe.ping().catch(() => null)) === 'PONG', 10_000, 'redis-server');
-    probe.disconnect();
-  }
-  async kill() {
-    const child = this.child!;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-describe('outbox delivery: woken by NOTIFY, confirmed per consumer, re-sent after Redis loses its data', () => {
+describe('events and jobs that survive Redis: woken by NOTIFY, confirmed, re-sent or rescheduled after a restart', () => {
   let db: TestDatabase;
   let database: ReturnType<typeof createDatabase<PrismaClient>>;
   let url: string;
@@ -159,4 +137,19 @@ describe('outbox delivery: woken by NOTIFY, confirmed per consumer, re-sent afte
       await moving.close();
     }
   }, 60_000);
+
+  it('keeps running scheduled jobs after Redis restarts empty (the schedulers are made again)', async () => {
+    let runs = 0;
+    const jobs = [{ id: 'tick', everyMs: 100, run: async () => void runs++ }];
+    const scheduler = startScheduledJobs({ domain: 'users', connection: connect(), prefix, log, jobs });
+    try {
+      await waitFor(async () => runs >= 2, 10_000, 'the first ticks');
+      await redis.kill();
+      await redis.start();
+      const before = runs;
+      await waitFor(async () => runs >= before + 3, 15_000, 'ticks after the restart');
+    } finally {
+      await scheduler.close();
+    }
+  });
 });

@@ -9,3 +9,4 @@ export * from './events.js';
 export * from './writes.js';
 export * from './handover.js';
 export * from './booking.js';
+export * from './processes.js';

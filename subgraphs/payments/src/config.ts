@@ -34,9 +34,17 @@ const shape = {
   /** Bounds of one charge: the floor is above card networks' minimums, the ceiling a sanity limit. */
   PAYMENTS_MIN_CHARGE_MINOR: minor(50),
   PAYMENTS_MAX_CHARGE_MINOR: minor(10_000_000),
-  /** How often the payouts worker looks for payouts to send, and its retry backoff. */
+  /**
+   * Payouts are BullMQ jobs (job id = payout id). How often the payout table is read for due
+   * payouts whose job Redis does not hold (new ones, and what a Redis restart lost).
+   */
   PAYOUT_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Attempts of one payout, with exponential backoff from the base; then FAILED and an alert. */
+  PAYOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PAYOUT_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+  PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** How long a payout job stays claimed by a worker that stopped answering (then another takes it). */
+  PAYOUT_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   /** Where the Stripe SDK sends requests; tests point it at a local server. */

@@ -8,6 +8,14 @@ const movement = {
   currency: field.currency(),
 };
 
+const payout = {
+  payoutId: field.id(),
+  paymentId: field.id(),
+  travelerId: field.id(),
+  amountMinor: field.minor(),
+  currency: field.currency(),
+};
+
 /** payments' events: escrow movements out; the end of a delivery, in. */
 export const events = defineEvents({
   publishes: {
@@ -16,6 +24,10 @@ export const events = defineEvents({
     'payment.refunded': z.strictObject(movement),
     /** The traveler's share. */
     'payment.released': z.strictObject({ ...movement, travelerId: field.id() }),
+    /** A payout reached the traveler's account (`providerRef`: the provider's transfer). */
+    'payout.sent': z.strictObject({ ...payout, providerRef: z.string() }),
+    /** A payout failed its last attempt: for the admins (the amount stays payable to the traveler). */
+    'payout.failed': z.strictObject({ ...payout, attempts: z.number().int().min(1), error: z.string() }),
   },
   consumes: {
     /** Releases the escrow to the traveler. */

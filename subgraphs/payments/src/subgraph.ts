@@ -67,7 +67,7 @@ function moneyServices({ config, prisma, outbox, log }: Deps, stripe: Stripe | n
     ledger,
     schema: schemaOf(config.databaseUrl),
     providerBudgetMs: providerBudget,
-    retryBaseSeconds: config.PAYOUT_RETRY_BASE_SECONDS,
+    outbox,
     log,
   });
   const paymentMethods = new PaymentMethods(prisma, { provider });
@@ -120,8 +120,6 @@ export default defineSubgraph({
   routes: (services): Record<string, Route> =>
     services.webhooks ? { [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute(services.webhooks) } : {},
   handlers: eventHandlers,
-  // Payouts have their own worker beside the kit's relay and consumer.
-  workers: (services, { config, log }) => [
-    startPayoutWorker({ payouts: services.payouts, pollMs: config.PAYOUT_POLL_MS, log }),
-  ],
+  // Payouts have their own queue and worker beside the kit's relay and consumer.
+  workers: (services, { config, log, queue }) => [startPayoutWorker({ payouts: services.payouts, config, queue, log })],
 });

@@ -148,6 +148,18 @@ export async function startStripePlatform(
   }
 }
 
+/** A traveler with an ACTIVE Stripe connected account, written straight to the table (what onboarding ends with). */
+export async function travelerWithStripeAccount(platform: Platform): Promise<string> {
+  const travelerId = randomUUID();
+  await query(
+    platform.db.url,
+    `INSERT INTO payments.payout_account (id, user_id, provider, provider_account_id, country, currency, status, updated_at)
+     VALUES ($1, $2, 'stripe', $3, 'FR', 'EUR', 'ACTIVE', now())`,
+    [randomUUID(), travelerId, `acct_${randomBytes(6).toString('hex')}`],
+  );
+  return travelerId;
+}
+
 /** A customer with a saved default card at Stripe, written straight to the tables (what the card setup flow stores). */
 export async function customerWithCard(platform: Platform, paymentMethod = `pm_${randomBytes(6).toString('hex')}`) {
   const customerId = randomUUID();

@@ -47,19 +47,24 @@ export class FakeStripe {
   readonly customers = new Map<string, StripeObject>();
   readonly setupIntents = new Map<string, StripeObject>();
   readonly paymentMethods = new Map<string, StripeObject>();
+  /** Transfers made (a replayed key makes none). */
+  readonly transfers = new Map<string, StripeObject>();
   /** Payment methods whose charges are declined (`card_declined`, `insufficient_funds`). */
   readonly decliningMethods = new Set<string>();
   /** When set, the next requests to this path answer 500 (the outcome stays unknown to the caller). */
   failNext: { path: string; times: number } | null = null;
+  /** When set, requests to this path are answered only after `ms` (a slow provider, a caller that dies waiting). */
+  hold: { path: string; ms: number } | null = null;
   private readonly replies = new Map<string, { signature: string; reply: Reply }>();
   private readonly routes: Record<string, Handler> = {
     'POST /v1/payment_intents': (p) => this.createIntent(p),
     'GET /v1/payment_intents/:id': (_, id) => this.found(this.intents.get(id ?? '')),
     'POST /v1/refunds': (p) => this.createRefund(p),
-    'POST /v1/transfers': (p) => ({
-      status: 200,
-      body: this.object('tr', 'transfer', { ...p, amount: Number(p.amount), amount_reversed: 0, reversed: false }),
-    }),
+    'POST /v1/transfers': (p) =>
+      this.created(
+        this.transfers,
+        this.object('tr', 'transfer', { ...p, amount: Number(p.amount), amount_reversed: 0, reversed: false }),
+      ),
     'POST /v1/accounts': (p) => this.createAccount(p),
     'POST /v1/account_links': (p) => ({
       status: 200,
@@ -114,6 +119,7 @@ export class FakeStripe {
     const key = req.headers['idempotency-key'] as string | undefined;
     const params = decodeForm(body);
     this.requests.push({ method: req.method ?? 'GET', path, idempotencyKey: key, params });
+    if (this.hold?.path === path) await new Promise((r) => setTimeout(r, this.hold!.ms));
     const reply = this.answer(req, path, key, params);
     res.writeHead(reply.status, {
       'content-type': 'application/json',

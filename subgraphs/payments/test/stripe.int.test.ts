@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSubgraph, count, deliverEvent, query, viewerOf, waitFor, type Platform } from '@p2p/testing';
 import {
@@ -12,6 +11,7 @@ import {
   refund,
   signedStripeEvent,
   startStripePlatform,
+  travelerWithStripeAccount,
   type ChargeInput,
 } from './helpers.js';
 import type { FakeStripe } from './stripe-server.js';
@@ -162,12 +162,7 @@ describe('Stripe provider against a local Stripe', () => {
   });
 
   it('pays the traveler out by a transfer in the delivery transfer group, from the charge', async () => {
-    const travelerId = randomUUID();
-    await query(
-      platform.db.url,
-      `INSERT INTO payments.payout_account (id, user_id, provider, provider_account_id, country, currency, status, updated_at) VALUES ($1, $2, 'stripe', $3, 'FR', 'EUR', 'ACTIVE', now())`,
-      [randomUUID(), travelerId, `acct_${randomBytes(6).toString('hex')}`],
-    );
+    const travelerId = await travelerWithStripeAccount(platform);
     const input = await stripeCharge({ travelerId, amountMinor: 10_000 });
     const { id } = (await charge(platform, input)).data!._chargeEscrow;
     await deliverEvent(platform, 'payments', 'delivery.delivered', {

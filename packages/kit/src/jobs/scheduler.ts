@@ -48,18 +48,25 @@ function startRunner(name: string, opts: SchedulerOptions, byId: Map<string, Sch
 
 /**
  * Repeating jobs on BullMQ job schedulers: however many instances run, each tick is taken by
- * one worker, and a tick missed while every instance was down runs when one comes back.
+ * one worker, and a tick missed while every instance was down runs when one comes back; after
+ * Redis restarts empty, the schedulers are made again as the connection comes back.
  */
 export function startScheduledJobs(opts: SchedulerOptions): Scheduler {
   const name = `scheduled.${opts.domain}`;
   const queue = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
   const byId = new Map(opts.jobs.map((j) => [j.id, j]));
   const keep = { removeOnComplete: KEEP_RUNS, removeOnFail: KEEP_RUNS };
-  for (const job of opts.jobs) {
-    queue
-      .upsertJobScheduler(job.id, { every: job.everyMs }, { name: job.id, opts: keep })
-      .catch((err) => opts.log.error({ err, job: job.id }, 'could not schedule job'));
-  }
+  const schedule = () => {
+    for (const job of opts.jobs) {
+      queue
+        .upsertJobScheduler(job.id, { every: job.everyMs }, { name: job.id, opts: keep })
+        .catch((err) => opts.log.error({ err, job: job.id }, 'could not schedule job'));
+    }
+  };
+  schedule();
+  // Redis keeps nothing on disk: a restart takes the schedulers with it. Set them again each
+  // time the connection is ready (upserting an existing one changes nothing).
+  opts.connection.on('ready', schedule);
   const worker = startRunner(name, opts, byId);
   return {
     runNow: (id) => {
@@ -68,6 +75,7 @@ export function startScheduledJobs(opts: SchedulerOptions): Scheduler {
       return job.run();
     },
     async close() {
+      opts.connection.off('ready', schedule);
       await worker.close();
       await worker.disconnect();
       await queue.close();

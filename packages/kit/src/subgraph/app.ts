@@ -43,10 +43,10 @@ export interface SubgraphApp<S = unknown> {
   close(): Promise<void>;
 }
 
-/** Configuration, logger, Redis and the database of one process. */
-function connect(subgraph: AnySubgraph, env: Env): ProcessDeps {
+/** Configuration, tracing, logger, Redis and the database of one process. */
+async function connect(subgraph: AnySubgraph, env: Env): Promise<ProcessDeps> {
   const config = subgraph.config(env);
-  startTelemetry(subgraph.name, config);
+  await startTelemetry(subgraph.name, config);
   return {
     config,
     log: createLogger(subgraph.name, config.LOG_LEVEL),
@@ -121,7 +121,7 @@ export async function createSubgraphApp<S>(
 ): Promise<SubgraphApp<S>> {
   const subgraph = declaration as AnySubgraph;
   const role = options.role ?? 'all';
-  const deps = connect(subgraph, options.env ?? process.env);
+  const deps = await connect(subgraph, options.env ?? process.env);
   const disconnect = () => closeAll([() => deps.database.close(), () => deps.redis.quit()]);
   let services: S;
   let workers: Workers | null;

@@ -3,18 +3,20 @@ import { ident, type Logger } from '@p2p/kit';
 import type Stripe from 'stripe';
 import type { Payment, Payout, PrismaClient } from '../generated/prisma/client.js';
 import { fromStripeAmount } from '../currencies/provider-units.js';
+import type { PaymentsOutbox } from '../events.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import { Account, type Db, type Ledger } from './ledger.js';
 import { providerTransaction } from './locks.js';
 
-const MAX_BACKOFF_SECONDS = 3600;
+/** What one attempt did: paid, left waiting for the traveler's account, or skipped (not PENDING, or held). */
+export type PayoutOutcome = 'paid' | 'waiting' | 'skipped';
 
 export interface PayoutDeps {
   provider: PaymentProvider;
   ledger: Ledger;
+  outbox: PaymentsOutbox;
   schema: string;
   providerBudgetMs: number;
-  retryBaseSeconds: number;
   log: Logger;
 }
 
@@ -56,11 +58,62 @@ export class Payouts {
     });
   }
 
-  /** Sends every payout that is due; several workers may run (rows are claimed with SKIP LOCKED). */
-  async sendDue(): Promise<number> {
-    let sent = 0;
-    while (await this.sendOne()) sent += 1;
-    return sent;
+  /** PENDING payouts that are due, oldest first: each should have a job (the worker's reconciler checks). */
+  async due(limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM ${this.table} WHERE status = 'PENDING' AND next_attempt_at <= now()
+        ORDER BY next_attempt_at LIMIT $1`,
+      limit,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One attempt at a payout (its job's): the transfer, with a key derived from the payout so that
+   * a repeated attempt (a retry, or a worker that died after the provider answered) is the same
+   * transfer, then the ledger and PAID in one transaction. A payout another worker holds, or one
+   * no longer PENDING, is skipped. A provider error is recorded, then thrown for the job's retry.
+   */
+  async attempt(payoutId: string): Promise<PayoutOutcome> {
+    const result = await this.prisma.$transaction(
+      async (tx): Promise<{ outcome: PayoutOutcome } | { error: Error }> => {
+        const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT id FROM ${this.table} WHERE id = $1::uuid AND status = 'PENDING' FOR UPDATE SKIP LOCKED`,
+          payoutId,
+        );
+        if (!row) return { outcome: 'skipped' };
+        const payout = await tx.payout.findUniqueOrThrow({ where: { id: row.id }, include: { payment: true } });
+        const account = await tx.payoutAccount.findUnique({ where: { userId: payout.travelerId } });
+        if (account?.status !== 'ACTIVE' || !account.providerAccountId) {
+          await tx.payout.update({ where: { id: payout.id }, data: { status: 'WAITING_FOR_ACCOUNT' } });
+          return { outcome: 'waiting' };
+        }
+        return this.transfer(tx, payout, account.providerAccountId);
+      },
+      providerTransaction(this.deps.providerBudgetMs),
+    );
+    if ('error' in result) throw result.error;
+    return result.outcome;
+  }
+
+  /** The payout's last attempt failed: FAILED (the amount stays payable), and an alert for the admins. */
+  async fail(payoutId: string, error: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const failed = await tx.payout.updateManyAndReturn({
+        where: { id: payoutId, status: 'PENDING' },
+        data: { status: 'FAILED', lastError: error.slice(0, 500) },
+      });
+      const payout = failed[0];
+      if (!payout) return false;
+      await this.deps.outbox.write(
+        tx,
+        'payout.failed',
+        { ...this.eventOf(payout), attempts: payout.attempts, error: error.slice(0, 500) },
+        payout.id,
+      );
+      this.deps.log.error({ payoutId, attempts: payout.attempts, error }, 'payout failed its last attempt');
+      return true;
+    });
   }
 
   /** transfer.reversed: the money came back from the traveler's account, so it is owed again. */
@@ -81,25 +134,12 @@ export class Payouts {
     await tx.payout.update({ where: { id: payout.id }, data: { status: 'REVERSED' } });
   }
 
-  private async sendOne(): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `SELECT id FROM ${this.table} WHERE status = 'PENDING' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      );
-      if (!row) return false;
-      const payout = await tx.payout.findUniqueOrThrow({ where: { id: row.id }, include: { payment: true } });
-      const account = await tx.payoutAccount.findUnique({ where: { userId: payout.travelerId } });
-      if (account?.status !== 'ACTIVE' || !account.providerAccountId) {
-        await tx.payout.update({ where: { id: payout.id }, data: { status: 'WAITING_FOR_ACCOUNT' } });
-        return true;
-      }
-      await this.transfer(tx, payout, account.providerAccountId);
-      return true;
-    }, providerTransaction(this.deps.providerBudgetMs));
+  private eventOf(payout: Payout) {
+    const { id: payoutId, paymentId, travelerId, amountMinor, currency } = payout;
+    return { payoutId, paymentId, travelerId, amountMinor, currency };
   }
 
-  private async transfer(tx: Db, payout: Payout & { payment: Payment }, destination: string): Promise<void> {
+  private async transfer(tx: Db, payout: Payout & { payment: Payment }, destination: string) {
     const attempts = payout.attempts + 1;
     let providerRef: string;
     try {
@@ -113,7 +153,10 @@ export class Payouts {
         currency: payout.currency,
       }));
     } catch (err) {
-      return this.retryLater(tx, payout, attempts, err as Error);
+      const error = err as Error;
+      this.deps.log.warn({ err, cause: error.cause, payoutId: payout.id, attempts }, 'payout attempt failed');
+      await tx.payout.update({ where: { id: payout.id }, data: { attempts, lastError: error.message.slice(0, 500) } });
+      return { error };
     }
     await this.deps.ledger.post(tx, {
       key: `payout:${payout.id}`,
@@ -129,15 +172,7 @@ export class Payouts {
       where: { id: payout.id },
       data: { status: 'PAID', providerRef, attempts, paidAt: new Date(), lastError: null },
     });
-  }
-
-  /** Retried later with the same key: a transfer that did go through is not made twice. */
-  private async retryLater(tx: Db, payout: Payout, attempts: number, err: Error): Promise<void> {
-    const delay = Math.min(MAX_BACKOFF_SECONDS, this.deps.retryBaseSeconds * 2 ** (attempts - 1));
-    this.deps.log.warn({ err, cause: err.cause, payoutId: payout.id, attempts }, 'payout failed; will retry');
-    await tx.payout.update({
-      where: { id: payout.id },
-      data: { attempts, nextAttemptAt: new Date(Date.now() + delay * 1000), lastError: err.message.slice(0, 500) },
-    });
+    await this.deps.outbox.write(tx, 'payout.sent', { ...this.eventOf(payout), providerRef }, payout.id);
+    return { outcome: 'paid' as const };
   }
 }

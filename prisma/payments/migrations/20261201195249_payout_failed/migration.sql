@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "PayoutStatus" ADD VALUE 'FAILED';
