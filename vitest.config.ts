@@ -34,6 +34,9 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**', 'bench/**', '**/*.int.test.ts'],
+          // A few load every domain's declaration (Prisma clients, the SDK): on a fresh checkout,
+          // nothing transformed yet and both cores busy with integration files, one took over 5 s.
+          testTimeout: 20_000,
         },
       },
       {
