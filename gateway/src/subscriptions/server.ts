@@ -141,9 +141,16 @@ async function operationConnection(
   const headers = (payload.extensions as { headers?: Record<string, unknown> } | undefined)?.headers;
   const authorization = authorizationOf(headers);
   if (!authorization) return connection;
-  try {
+  return refusedOr(async () => {
     const viewer = await opts.verify(authorization);
     return { ...connection, authorization, viewer, expiresAt: viewer ? expiryOf(authorization) : Infinity };
+  });
+}
+
+/** What `gate` returns, or the GraphQL error it threw as the subscription's refusal; anything else is a bug. */
+async function refusedOr<T>(gate: () => Promise<T>): Promise<T | readonly GraphQLError[]> {
+  try {
+    return await gate();
   } catch (err) {
     if (err instanceof GraphQLError) return [err];
     throw err;
@@ -201,12 +208,8 @@ async function admit(
   const own = await operationConnection(opts, connection, payload);
   if (Array.isArray(own)) return own;
   connection = own as Connection;
-  try {
-    await opts.takeRequest({ userId: connection.viewer?.id ?? null, ip: connection.ip });
-  } catch (err) {
-    if (err instanceof GraphQLError) return [err];
-    throw err;
-  }
+  const limited = await refusedOr(() => opts.takeRequest({ userId: connection.viewer?.id ?? null, ip: connection.ip }));
+  if (Array.isArray(limited)) return limited;
   const document = documentOf(payload);
   if (Array.isArray(document)) return document;
   const variables = (payload.variables ?? {}) as Record<string, unknown>;

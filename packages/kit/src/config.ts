@@ -77,16 +77,17 @@ export interface SubgraphSettings {
  */
 export function subgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, shape: S, env: Env = process.env) {
   const portVar = `${name.toUpperCase()}_PORT`;
-  const port = z.coerce.number().int().min(0).max(65_535).default(subgraphInfo(name).port);
-  const { [portVar]: chosen, ...settings } = parseConfig({ ...baseEnv, ...shape, [portVar]: port }, env) as Record<
-    string,
-    unknown
-  >;
-  const statusPort = z.coerce.number().int().min(0).max(65_535).optional().parse(env.WORKER_STATUS_PORT);
+  const port = z.coerce.number().int().min(0).max(65_535);
+  const ports = { [portVar]: port.default(subgraphInfo(name).port), WORKER_STATUS_PORT: port.optional() };
+  const {
+    [portVar]: chosen,
+    WORKER_STATUS_PORT: statusPort,
+    ...settings
+  } = parseConfig({ ...baseEnv, ...shape, ...ports }, env) as Record<string, unknown>;
   const derived: SubgraphSettings = {
     name,
     port: chosen as number,
-    workerStatusPort: statusPort ?? subgraphInfo(name).port + 1000,
+    workerStatusPort: (statusPort as number | undefined) ?? subgraphInfo(name).port + 1000,
     databaseUrl: domainDatabaseUrl(name, env),
     subgraphUrls: Object.freeze(subgraphUrls(env)),
   };

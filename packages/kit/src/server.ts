@@ -16,16 +16,20 @@ import { SpanKind, inSpan } from './telemetry.js';
 /** Resolver map as buildSubgraphSchema takes it; subgraphs type theirs with codegen. */
 export type ResolverMap = Record<string, unknown>;
 
-export interface SubgraphServerOptions<C extends BaseContext> {
+/** What `/health`, `/ready` and `/metrics` need. */
+export interface StatusOptions {
   name: string;
+  /** Throws when a dependency (database, Redis) is not reachable; drives `/ready`. */
+  readiness?: () => Promise<void>;
+}
+
+export interface SubgraphServerOptions<C extends BaseContext> extends StatusOptions {
   typeDefs: DocumentNode;
   resolvers: ResolverMap;
   internalSecret: string;
   log: Logger;
   /** Adds the subgraph's services to the base context. */
   buildContext: (base: BaseContext) => C;
-  /** Throws when a dependency (database, Redis) is not reachable; drives `/ready`. */
-  readiness?: () => Promise<void>;
   /** Plain HTTP routes beside `/graphql` (e.g. JWKS, webhooks); they are public. */
   routes?: Record<string, Route>;
 }
@@ -156,12 +160,6 @@ async function serveGraphQL(
   res.end(body);
 }
 
-interface StatusOptions {
-  name: string;
-  /** Throws when a dependency (database, Redis) is not reachable; drives `/ready`. */
-  readiness?: () => Promise<void>;
-}
-
 /** `/health` (alive), `/ready` (its dependencies answer) and `/metrics`; false for any other path. */
 function statusRoutes(opts: StatusOptions) {
   async function ready(res: Response): Promise<void> {
@@ -223,17 +221,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   });
   // Longer than the gateway's idle keep-alive, so the gateway never writes to a socket we just closed.
   httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(port, host, () => resolve());
-  });
-  const actual = (httpServer.address() as AddressInfo).port;
-  return {
-    url: `http://${host}:${actual}/graphql`,
-    port: actual,
-    httpServer,
-    close: () => closeHttpServer(httpServer),
-  };
+  return listen(httpServer, port, host, '/graphql');
 }
 
 /**
@@ -245,13 +233,17 @@ export async function startStatusServer(opts: StatusOptions, port: number, host 
   const httpServer = createServer((req, res) => {
     if (!status((req.url ?? '/').split('?')[0] ?? '/', res)) sendJson(res, 404, { error: 'not found' });
   });
+  return listen(httpServer, port, host, '');
+}
+
+/** Listens (port 0: a free one); `url` is the address and `path`. */
+async function listen(httpServer: Server, port: number, host: string, path: string): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());
   });
   const actual = (httpServer.address() as AddressInfo).port;
-  const url = `http://${host}:${actual}`;
-  return { url, port: actual, httpServer, close: () => closeHttpServer(httpServer) };
+  return { url: `http://${host}:${actual}${path}`, port: actual, httpServer, close: () => closeHttpServer(httpServer) };
 }
 
 /** Stops accepting, lets in-flight requests finish (up to a grace period), then cuts what remains. */

@@ -79,18 +79,25 @@ function consumerQueues(opts: RelayOptions) {
 
 type Queues = ReturnType<typeof consumerQueues>;
 
-/** The event as a job of `consumer`'s queue; the job id is the event id, so it is there once. */
-const enqueue = (queues: Queues, consumer: string, row: OutboxRow) =>
-  queues.get(consumer).add(row.topic, envelopeOf(row), { jobId: row.id });
+/** One event for one consumer. */
+type Delivery = { consumer: string; row: OutboxRow };
 
-/** A batch's events to their consumers' queues: one bulk add (one round trip) per consumer. */
-async function sendAll(queues: Queues, routes: EventRoutes, rows: OutboxRow[]): Promise<void> {
+/**
+ * Events to their consumers' queues, one bulk add (one round trip) per consumer; the job id is
+ * the event id, so a job BullMQ still holds is not added twice.
+ */
+async function send(queues: Queues, deliveries: Delivery[]): Promise<void> {
   const byConsumer = new Map<string, OutboxRow[]>();
-  for (const row of rows)
-    for (const c of routes[row.topic] ?? []) byConsumer.set(c, [...(byConsumer.get(c) ?? []), row]);
+  for (const { consumer, row } of deliveries) {
+    const list = byConsumer.get(consumer);
+    if (list) list.push(row);
+    else byConsumer.set(consumer, [row]);
+  }
   await Promise.all(
-    [...byConsumer].map(([c, list]) =>
-      queues.get(c).addBulk(list.map((row) => ({ name: row.topic, data: envelopeOf(row), opts: { jobId: row.id } }))),
+    [...byConsumer].map(([consumer, rows]) =>
+      queues
+        .get(consumer)
+        .addBulk(rows.map((row) => ({ name: row.topic, data: envelopeOf(row), opts: { jobId: row.id } }))),
     ),
   );
 }
@@ -108,7 +115,10 @@ function batchMover(opts: RelayOptions, queues: Queues) {
       opts.batchSize ?? 100,
     );
     if (rows.length === 0) return 0;
-    await sendAll(queues, opts.routes, rows);
+    await send(
+      queues,
+      rows.flatMap((row) => (opts.routes[row.topic] ?? []).map((consumer) => ({ consumer, row }))),
+    );
     await tx.$executeRawUnsafe(
       `UPDATE ${table} SET published_at = now(),
               confirmed_at = CASE WHEN topic = ANY($2::text[]) THEN NULL ELSE now() END
@@ -139,18 +149,18 @@ function reconciler(opts: RelayOptions, queues: Queues) {
     );
     const confirmed: string[] = [];
     const pending: string[] = [];
-    let resent = 0;
+    const lost: Delivery[] = [];
     await Promise.all(
       rows.map(async (row) => {
         const consumers = opts.routes[row.topic] ?? [];
         const states = await Promise.all(consumers.map((c) => queues.get(c).getJobState(row.id)));
         if (states.every((s) => s === 'completed')) return void confirmed.push(row.id);
         pending.push(row.id);
-        const lost = consumers.filter((_, i) => states[i] === 'unknown');
-        resent += lost.length;
-        await Promise.all(lost.map((c) => enqueue(queues, c, row)));
+        for (const [i, consumer] of consumers.entries()) if (states[i] === 'unknown') lost.push({ consumer, row });
       }),
     );
+    await send(queues, lost);
+    const resent = lost.length;
     if (confirmed.length > 0)
       await opts.prisma.$executeRawUnsafe(
         `UPDATE ${table} SET confirmed_at = now() WHERE id = ANY($1::uuid[])`,
