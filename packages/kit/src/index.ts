@@ -36,6 +36,7 @@ export * from './domain/currencies.js';
 export * from './domain/geo.js';
 export * from './domain/categories.js';
 export * from './jobs/scheduler.js';
+export * from './jobs/row-jobs.js';
 export * from './domain/pagination.js';
 export * from './domain/ids.js';
 export * from './domain/parties.js';

@@ -16,6 +16,7 @@ export const subgraphs = [
   { name: 'qr', port: 3006 },
   { name: 'payments', port: 3007 },
   { name: 'location', port: 3008 },
+  { name: 'notifications', port: 3009 },
 ] as const;
 
 export type SubgraphName = (typeof subgraphs)[number]['name'];

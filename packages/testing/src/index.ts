@@ -10,3 +10,4 @@ export * from './writes.js';
 export * from './handover.js';
 export * from './booking.js';
 export * from './processes.js';
+export * from './smtp.js';

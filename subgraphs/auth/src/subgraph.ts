@@ -40,7 +40,15 @@ function sessionServices({ config, prisma, redis, outbox, log }: Deps) {
     accessTtlSeconds,
   });
   const lifetimes = { refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS, sessionMaxDays: config.SESSION_MAX_DAYS };
-  const sessions = new Sessions(prisma, redis, config.REDIS_PREFIX, keys, { ...lifetimes, accessTtlSeconds }, log);
+  const sessions = new Sessions(
+    prisma,
+    redis,
+    config.REDIS_PREFIX,
+    keys,
+    { ...lifetimes, accessTtlSeconds },
+    log,
+    outbox,
+  );
   return { box, keys, sessions, twoFactor: new TwoFactor(prisma, box, outbox) };
 }
 

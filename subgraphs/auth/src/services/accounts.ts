@@ -47,6 +47,15 @@ export class Accounts {
     private readonly tokens: ActionTokens,
   ) {}
 
+  /** Internal: where each account's mail goes (accounts that do not exist are left out). */
+  async emailAddresses(userIds: readonly string[]): Promise<{ userId: string; email: string; verified: boolean }[]> {
+    const rows = await this.prisma.credential.findMany({
+      where: { id: { in: [...userIds] } },
+      select: { id: true, email: true, emailVerifiedAt: true },
+    });
+    return rows.map((r) => ({ userId: r.id, email: r.email, verified: r.emailVerifiedAt !== null }));
+  }
+
   async register(input: RegisterInput, requestId: string): Promise<Credential> {
     const email = normaliseEmail(input.email);
     assertStrongPassword(input.password, email);
@@ -71,7 +80,7 @@ export class Accounts {
           { userId: id, email, firstName, lastName, roles, language, timezone },
           id,
         );
-        await this.tokens.issueEmailVerification(tx, credential);
+        await this.tokens.issueEmailVerification(tx, credential, language);
         return credential;
       });
     } catch (err) {

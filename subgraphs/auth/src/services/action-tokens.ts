@@ -34,7 +34,8 @@ export class ActionTokens {
     private readonly policy: ActionTokenPolicy,
   ) {}
 
-  async issueEmailVerification(tx: Tx, credential: Credential): Promise<void> {
+  /** `language` when known here (at registration, before the user's preferences exist elsewhere). */
+  async issueEmailVerification(tx: Tx, credential: Credential, language?: string): Promise<void> {
     const { token, expiresAt } = await this.issue(
       tx,
       credential.id,
@@ -44,7 +45,10 @@ export class ActionTokens {
     await this.outbox.write(
       tx,
       'auth.email_verification_requested',
-      { userId: credential.id, email: credential.email, token, expiresAt: expiresAt.toISOString() },
+      {
+        ...{ userId: credential.id, email: credential.email, token, expiresAt: expiresAt.toISOString() },
+        ...(language ? { language } : {}),
+      },
       credential.id,
     );
   }

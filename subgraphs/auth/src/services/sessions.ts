@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Credential, Session } from '../generated/prisma/client.js';
 import { randomToken, sha256 } from '@p2p/kit';
 import type { SigningKeys } from './signing-keys.js';
+import type { AuthOutbox } from '../events.js';
 
 export interface SessionPolicy {
   refreshTtlDays: number;
@@ -45,20 +46,32 @@ export class Sessions {
     private readonly keys: SigningKeys,
     private readonly policy: SessionPolicy,
     private readonly log: Logger,
+    private readonly outbox: AuthOutbox,
   ) {}
 
+  /**
+   * A new session, and `auth.signed_in` for the security alert: `newDevice` when the account has
+   * signed in before but never from this user agent (the first session of an account is no alert).
+   */
   async start(credential: Credential, device: Device): Promise<IssuedTokens> {
     const now = Date.now();
-    const session = await this.prisma.session.create({
-      data: {
-        id: randomUUID(),
-        userId: credential.id,
-        userAgent: device.userAgent?.slice(0, 512) ?? null,
-        ip: device.ip,
-        expiresAt: new Date(now + this.policy.refreshTtlDays * DAY_MS),
-      },
+    const userAgent = device.userAgent?.slice(0, 512) ?? null;
+    const { session, refresh } = await this.prisma.$transaction(async (tx) => {
+      const [before, known] = await Promise.all([
+        tx.session.count({ where: { userId: credential.id } }),
+        tx.session.count({ where: { userId: credential.id, userAgent } }),
+      ]);
+      const created = await tx.session.create({
+        data: {
+          ...{ id: randomUUID(), userId: credential.id, userAgent, ip: device.ip },
+          expiresAt: new Date(now + this.policy.refreshTtlDays * DAY_MS),
+        },
+      });
+      const at = created.createdAt.toISOString();
+      const event = { userId: credential.id, sessionId: created.id, userAgent, ip: device.ip, at };
+      await this.outbox.write(tx, 'auth.signed_in', { ...event, newDevice: before > 0 && known === 0 }, credential.id);
+      return { session: created, refresh: await this.newRefreshToken(tx, created) };
     });
-    const refresh = await this.newRefreshToken(this.prisma, session);
     return this.issue(credential, session, refresh);
   }
 
@@ -74,7 +87,7 @@ export class Sessions {
     }
     if (session.credential.status !== 'ACTIVE')
       throw new DomainError(AuthError.ACCOUNT_DISABLED, 'This account is disabled');
-    if (found.spentAt) return this.reuseDetected(session.id);
+    if (found.spentAt) return this.reuseDetected(session);
     const next = await this.prisma.$transaction(async (tx) => {
       // Conditional update: of two concurrent refreshes with one token, exactly one wins.
       const spent = await tx.refreshToken.updateMany({
@@ -85,7 +98,7 @@ export class Sessions {
       const updated = await tx.session.update({ where: { id: session.id }, data: this.extension(session) });
       return { session: updated, refresh: await this.newRefreshToken(tx, updated) };
     });
-    if (!next) return this.reuseDetected(session.id);
+    if (!next) return this.reuseDetected(session);
     return this.issue(session.credential, next.session, next.refresh);
   }
 
@@ -121,8 +134,11 @@ export class Sessions {
     return ids.length;
   }
 
-  private async reuseDetected(sessionId: string): Promise<never> {
+  private async reuseDetected(session: Session): Promise<never> {
+    const sessionId = session.id;
     await this.revoke({ id: sessionId }, 'refresh_token_reuse');
+    const event = { userId: session.userId, sessionId, at: new Date().toISOString() };
+    await this.prisma.$transaction((tx) => this.outbox.write(tx, 'auth.refresh_token_reused', event, session.userId));
     this.log.warn({ sessionId }, 'spent refresh token presented again; session revoked');
     throw new DomainError(
       AuthError.REFRESH_TOKEN_REUSED,

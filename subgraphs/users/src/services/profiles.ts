@@ -64,6 +64,12 @@ export class Profiles {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** Internal: the phone numbers SMS goes to (users without one are left out). */
+  async phoneNumbers(ids: readonly string[]): Promise<{ userId: string; phone: string }[]> {
+    const users = await this.byIds(ids);
+    return [...users.values()].flatMap((u) => (u.phone ? [{ userId: u.id, phone: u.phone }] : []));
+  }
+
   async update(id: string, changes: ProfileChanges): Promise<User> {
     const current = await this.prisma.user.findUnique({ where: { id } });
     if (!current) throw notFound('User');
