@@ -11,43 +11,66 @@ import {
   MakeOfferDocument,
   MatchingTripsForRequestDocument,
   MeDocument,
+  MyNotificationsDocument,
+  NotificationAddedDocument,
+  type NotificationAddedSubscription,
   ReportLocationDocument,
   ScanQrCodeDocument,
   type DeliveryStatusChangedSubscription,
   type Result,
 } from '@p2p/sdk';
 import { createRedis } from '@p2p/kit';
-import { HANDOVER_POINTS, requestInput, signUp, startPlatform, tripInput, waitFor, type Platform } from '@p2p/testing';
+import {
+  HANDOVER_POINTS,
+  requestInput,
+  signUp,
+  startLocalSmtp,
+  startPlatform,
+  tripInput,
+  waitFor,
+  type LocalSmtp,
+  type Platform,
+} from '@p2p/testing';
 
 /**
  * A parcel's whole journey as the apps make it, through the gateway and the SDK only: two people
  * sign up, a trip meets a request, an offer is accepted, the customer follows the delivery live,
- * the traveler proves pickup and hand-over with the customer's codes, the escrow is released.
+ * the traveler proves pickup and hand-over with the customer's codes, the escrow is released, and
+ * each hears of it in their own language: live in the app, and by mail at a real SMTP server.
  */
 describe('the journey, end to end through the SDK', () => {
   let platform: Platform;
+  let smtp: LocalSmtp;
   const sockets: Client[] = [];
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   beforeAll(async () => {
+    smtp = await startLocalSmtp();
     platform = await startPlatform({
-      subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments', 'qr', 'location'],
+      subgraphs: ['auth', 'users', 'trips', 'deliveries', 'payments', 'qr', 'location', 'notifications'],
+      env: { SMTP_URL: smtp.url },
     });
   });
   afterAll(async () => {
     for (const s of sockets) await s.close();
     await redis.quit();
     await platform?.stop();
+    await smtp?.close();
   });
 
   // Registered through the SDK's RegisterDocument (the testing package's signUp).
-  async function person(firstName: string, roles: ('CUSTOMER' | 'TRAVELER')[]) {
-    const signedUp = await signUp(platform, { firstName, roles });
+  async function person(firstName: string, roles: ('CUSTOMER' | 'TRAVELER')[], language = 'en') {
+    const signedUp = await signUp(platform, { firstName, roles, language });
     sockets.push(signedUp.client);
     return signedUp;
   }
 
   it('books, follows, hands over with proof, and pays the traveler', async () => {
-    const ada = await person('Ada', ['CUSTOMER']);
+    const ada = await person('Ada', ['CUSTOMER'], 'fr');
+    const adaHears: Result<NotificationAddedSubscription>[] = [];
+    ada.client.subscribe(NotificationAddedDocument, {}, { next: (r) => adaHears.push(r) });
+    const adaChannel = `${platform.env.REDIS_PREFIX}:live:notifications:${ada.id}`;
+    const heard = async () => ((await redis.pubsub('NUMSUB', adaChannel)) as [string, number])[1] === 1;
+    await waitFor(heard, 5_000, 'Ada’s notification subscription');
     const ida = await person('Ida', ['TRAVELER']);
     await ida.client.run(CreatePayoutAccountDocument, { country: 'FR', currency: 'EUR' });
     const trip = (await ida.client.run(CreateTripDocument, { input: tripInput() })).createTrip;
@@ -110,5 +133,28 @@ describe('the journey, end to end through the SDK', () => {
     await waitFor(released, 10_000, 'the escrow release');
     const stats = async () => (await ida.client.run(MeDocument)).me!.statistics.completedDeliveries === 1;
     await waitFor(stats, 10_000, 'the traveler’s statistics');
+
+    // Ada reads French, Ida English; the mails reach each one's own address.
+    const [toAda] = await smtp.waitFor((m) => m.to.includes(ada.email) && m.subject === 'Colis livré');
+    expect(toAda!.text).toContain(`http://localhost:3000/deliveries/${delivery.id}`);
+    expect(toAda!.html).toContain(`href="http://localhost:3000/deliveries/${delivery.id}"`);
+    await smtp.waitFor((m) => m.to.includes(ida.email) && m.subject === 'Parcel delivered');
+    await smtp.waitFor((m) => m.to.includes(ida.email) && m.subject === 'You were paid €21.12');
+    const offered = smtp.accepted.find((m) => m.to.includes(ada.email) && m.subject.startsWith('Nouvelle offre'));
+    expect(offered?.subject).toBe('Nouvelle offre : 24,00\u00a0€');
+
+    // Live in Ada's app, each notification with its delivery's status from deliveries.
+    const live = await waitFor(async () => {
+      const kinds = adaHears.map((r) => r.data?.notificationAdded.kind);
+      return kinds.includes('DELIVERED') ? adaHears : null;
+    });
+    expect(live.map((r) => r.data?.notificationAdded.kind)).toEqual(['OFFER_RECEIVED', 'PICKED_UP', 'DELIVERED']);
+    const { myNotifications } = await ada.client.run(MyNotificationsDocument, {});
+    const newest = myNotifications.edges[0]!.node;
+    expect(newest).toMatchObject({
+      kind: 'DELIVERED',
+      title: 'Colis livré',
+      delivery: { id: delivery.id, status: 'DELIVERED' },
+    });
   });
 });

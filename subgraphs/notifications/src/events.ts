@@ -57,6 +57,12 @@ export const events = defineEvents({
     'delivery.delivered': z.object({ deliveryId: id, ...parties }),
     'payout.sent': z.object(payout),
     'payout.failed': z.object({ ...payout, attempts: z.number().int(), error: z.string() }),
+    'payout.mismatch_found': z.object({
+      kind: z.string(),
+      payoutId: id.nullable(),
+      providerRef: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
   },
 });
 

@@ -49,6 +49,7 @@ export const KINDS = {
   DELIVERED: activity(ACTIVE, 'link'),
   PAYOUT_SENT: activity(['IN_APP', 'EMAIL'], 'amount', 'link'),
   PAYOUT_FAILED: activity(['IN_APP', 'EMAIL'], 'amount', 'payoutId', 'attempts', 'error', 'link'),
+  PAYOUT_MISMATCH: activity(['EMAIL'], 'mismatch', 'payoutId', 'providerRef', 'details', 'link'),
 } as const satisfies Record<string, KindRule>;
 
 export type Kind = keyof typeof KINDS;

@@ -35,6 +35,7 @@ import {
   type Platform,
   type SignedUp,
 } from '@p2p/testing';
+import { createRedis } from '@p2p/kit';
 import type { NotificationsServices } from '../src/context.js';
 
 const PASSWORD = 'Sturdy-pass-31';
@@ -57,13 +58,31 @@ describe('notifications: preferences, templates, channels', () => {
     smtp = await startLocalSmtp();
     platform = await startPlatform({
       subgraphs: ['auth', 'users', 'notifications'],
+      // Notification.delivery is deliveries' entity (the SDK's fragment reads its status).
+      composedOnly: ['deliveries'],
       env: { SMTP_URL: smtp.url, NOTIFICATION_POLL_MS: '200', NOTIFICATION_RETRY_BASE_MS: '100' },
     });
   });
   afterAll(async () => {
     await platform?.stop();
     await smtp?.close();
+    await redis.quit();
   });
+
+  /** Live events are not kept: a subscription hears what comes after the gateway follows its channel. */
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const followed = (channel: string) =>
+    waitFor(
+      async () => {
+        const [, n] = (await redis.pubsub('NUMSUB', `${platform.env.REDIS_PREFIX}:live:${channel}`)) as [
+          string,
+          number,
+        ];
+        return n >= 1;
+      },
+      10_000,
+      `a subscriber on ${channel}`,
+    );
 
   const mailsTo = (email: string) => smtp.accepted.filter((m) => m.to.includes(email));
   const dispatchesOf = (userId: string, kind: string) =>
@@ -113,7 +132,7 @@ describe('notifications: preferences, templates, channels', () => {
     const seen: Result<NotificationAddedSubscription>[] = [];
     const stop = user.client.subscribe(NotificationAddedDocument, {}, { next: (r) => seen.push(r) });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await followed(`notifications:${user.id}`);
       await changePassword(user);
       const live = await waitFor(async () => seen[0], 10_000, 'notificationAdded');
       expect(live.errors ?? []).toEqual([]);

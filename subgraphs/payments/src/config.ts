@@ -45,6 +45,17 @@ const shape = {
   PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** How long a payout job stays claimed by a worker that stopped answering (then another takes it). */
   PAYOUT_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** How often the ledger is compared with the payouts and the provider's transfers. */
+  PAYOUT_RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(3_600_000),
+  /** How far back each comparison looks. */
+  PAYOUT_RECONCILE_LOOKBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
+  /** Payouts and transfers younger than this are left to the next run (they may be in flight). */
+  PAYOUT_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
   STRIPE_SECRET_KEY: z.string().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   /** Where the Stripe SDK sends requests; tests point it at a local server. */

@@ -5,6 +5,7 @@ import type { PaymentMethods } from './services/payment-methods.js';
 import type { Payments } from './services/payments.js';
 import type { PayoutAccounts } from './services/payout-accounts.js';
 import type { Payouts } from './services/payouts.js';
+import type { PayoutReconciliation } from './services/payout-reconciliation.js';
 import type { Pricing } from './services/pricing.js';
 import type { Refunds } from './services/refunds.js';
 import type { Settlements } from './services/settlements.js';
@@ -18,6 +19,7 @@ export interface PaymentsServices {
   refunds: Refunds;
   settlements: Settlements;
   payouts: Payouts;
+  reconciliation: PayoutReconciliation;
   payoutAccounts: PayoutAccounts;
   paymentMethods: PaymentMethods;
   cardSetups: CardSetups;

@@ -28,6 +28,13 @@ export const events = defineEvents({
     'payout.sent': z.strictObject({ ...payout, providerRef: z.string() }),
     /** A payout failed its last attempt: for the admins (the amount stays payable to the traveler). */
     'payout.failed': z.strictObject({ ...payout, attempts: z.number().int().min(1), error: z.string() }),
+    /** The payout reconciliation found the ledger, the payouts and the provider disagreeing: for the admins. */
+    'payout.mismatch_found': z.strictObject({
+      kind: z.enum(['LEDGER_MISSING', 'LEDGER_AMOUNT', 'PROVIDER_MISSING', 'PROVIDER_AMOUNT', 'UNRECORDED_TRANSFER']),
+      payoutId: field.id().nullable(),
+      providerRef: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
   },
   consumes: {
     /** Releases the escrow to the traveler. */

@@ -27,6 +27,7 @@ import { PaymentMethods } from './services/payment-methods.js';
 import { Payments } from './services/payments.js';
 import { PayoutAccounts } from './services/payout-accounts.js';
 import { Payouts } from './services/payouts.js';
+import { PayoutReconciliation } from './services/payout-reconciliation.js';
 import { Pricing } from './services/pricing.js';
 import { Refunds } from './services/refunds.js';
 import { Settlements } from './services/settlements.js';
@@ -104,6 +105,14 @@ function buildServices(deps: Deps): PaymentsServices {
     refunds,
     settlements: new Settlements({ escrow, refunds, payouts, log }),
     payouts,
+    reconciliation: new PayoutReconciliation(
+      prisma,
+      { provider, outbox: deps.outbox, log, schema: schemaOf(config.databaseUrl) },
+      {
+        lookbackMs: config.PAYOUT_RECONCILE_LOOKBACK_HOURS * 3_600_000,
+        graceMs: config.PAYOUT_RECONCILE_GRACE_MS,
+      },
+    ),
     payoutAccounts,
     webhooks,
   };
@@ -120,6 +129,9 @@ export default defineSubgraph({
   routes: (services): Record<string, Route> =>
     services.webhooks ? { [STRIPE_WEBHOOK_PATH]: stripeWebhookRoute(services.webhooks) } : {},
   handlers: eventHandlers,
+  scheduled: (services, config) => [
+    { id: 'reconcile-payouts', everyMs: config.PAYOUT_RECONCILE_EVERY_MS, run: () => services.reconciliation.run() },
+  ],
   // Payouts have their own queue and worker beside the kit's relay and consumer.
   workers: (services, { config, log, queue }) => [startPayoutWorker({ payouts: services.payouts, config, queue, log })],
 });

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreatePayoutAccountDocument, MyPayoutAccountDocument, RegisterDocument } from '@p2p/sdk';
+import {
+  CreatePayoutAccountDocument,
+  MyPayoutAccountDocument,
+  RegisterDocument,
+  SetPayoutScheduleDocument,
+} from '@p2p/sdk';
 import { count, deliverEvent, query, startPlatform, waitFor, type Platform } from '@p2p/testing';
+import { nextWeeklySlot } from '../src/services/payout-schedule.js';
 import { balances, charge, newCharge, refund } from './helpers.js';
 
 async function signUp(platform: Platform, roles: ('CUSTOMER' | 'TRAVELER')[] = ['TRAVELER']) {
@@ -132,6 +138,34 @@ describe('settlement: release, cancellation, payouts (local provider)', () => {
     await traveler.client.run(CreatePayoutAccountDocument, { country: 'FR', currency: 'EUR' });
     await waitForStatus(platform, 'payout', 'payment_id', id, 'PAID');
     expect(await balances(platform, id)).toMatchObject({ [`traveler_payable:${traveler.id}`]: 0, payouts: -4_400 });
+  });
+
+  it('pays a weekly traveler on their weekday, and at once when they switch back to instant', async () => {
+    const traveler = await signUp(platform);
+    await traveler.client.run(CreatePayoutAccountDocument, { country: 'FR', currency: 'EUR' });
+    const weekday = ((new Date().getUTCDay() + 6) % 7) + 1;
+    const weekly = await traveler.client.run(SetPayoutScheduleDocument, { schedule: 'WEEKLY', weeklyOn: weekday });
+    expect(weekly.setPayoutSchedule).toMatchObject({ schedule: 'WEEKLY', weeklyOn: weekday });
+    const bad = await traveler.client.execute(SetPayoutScheduleDocument, { schedule: 'WEEKLY', weeklyOn: 8 });
+    expect(bad.errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'weeklyOn' });
+
+    const input = newCharge({ travelerId: traveler.id, amountMinor: 5_000 });
+    const { id } = (await charge(platform, input)).data!._chargeEscrow;
+    const event = { deliveryId: input.deliveryId, customerId: input.customerId, travelerId: traveler.id };
+    await deliverEvent(platform, 'payments', 'delivery.delivered', event);
+    await waitForStatus(platform, 'payout', 'payment_id', id, 'PENDING');
+    const [held] = await query<{ next_attempt_at: Date }>(
+      platform.db.url,
+      'SELECT next_attempt_at FROM payments.payout WHERE payment_id = $1',
+      [id],
+    );
+    // Today's weekday: 08:00 UTC today if that is still to come, else a week on.
+    expect(held!.next_attempt_at).toEqual(nextWeeklySlot(weekday));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await statusOf(platform, 'payout', 'payment_id', id)).toBe('PENDING');
+
+    await traveler.client.run(SetPayoutScheduleDocument, { schedule: 'INSTANT' });
+    await waitForStatus(platform, 'payout', 'payment_id', id, 'PAID');
   });
 
   it('on delivery.cancelled refunds what the policy gives back and releases the rest, once', async () => {

@@ -65,6 +65,7 @@ export class FakeStripe {
         this.transfers,
         this.object('tr', 'transfer', { ...p, amount: Number(p.amount), amount_reversed: 0, reversed: false }),
       ),
+    'GET /v1/transfers': (p) => this.listOf(this.transfers, Number((p.created as StripeObject | undefined)?.gte ?? 0)),
     'POST /v1/accounts': (p) => this.createAccount(p),
     'POST /v1/account_links': (p) => ({
       status: 200,
@@ -103,6 +104,12 @@ export class FakeStripe {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** One page holding every object created from `since` (seconds), newest first, as Stripe lists them. */
+  private listOf(objects: Map<string, StripeObject>, since: number): Reply {
+    const data = [...objects.values()].filter((o) => Number(o.created) >= since).reverse();
+    return { status: 200, body: { object: 'list', data, has_more: false, url: '/v1/list' } };
+  }
+
   requestsTo(method: string, path: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path === path);
   }
@@ -117,7 +124,8 @@ export class FakeStripe {
     for await (const chunk of req) body += chunk;
     const path = (req.url ?? '/').split('?')[0]!;
     const key = req.headers['idempotency-key'] as string | undefined;
-    const params = decodeForm(body);
+    // GET parameters come in the query string (list filters: `created[gte]`).
+    const params = decodeForm(req.method === 'GET' ? ((req.url ?? '').split('?')[1] ?? '') : body);
     this.requests.push({ method: req.method ?? 'GET', path, idempotencyKey: key, params });
     if (this.hold?.path === path) await new Promise((r) => setTimeout(r, this.hold!.ms));
     const reply = this.answer(req, path, key, params);

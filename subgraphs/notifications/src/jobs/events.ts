@@ -70,6 +70,16 @@ function payoutHandlers({ notifier, links, alertEmail }: NotificationsServices) 
         vars: { amount: e, payoutId: e.payoutId, attempts: String(e.attempts), error: e.error, link: links.payouts() },
         data: { payoutId: e.payoutId },
       }),
+    'payout.mismatch_found': (tx, e, event) =>
+      notifier.notify(tx, event, {
+        kind: 'PAYOUT_MISMATCH',
+        to: { email: alertEmail },
+        vars: {
+          ...{ mismatch: e.kind, payoutId: e.payoutId ?? '—', providerRef: e.providerRef ?? '—' },
+          ...{ details: JSON.stringify(e.details), link: links.payouts() },
+        },
+        data: e.payoutId ? { payoutId: e.payoutId } : {},
+      }),
   } satisfies Partial<Handlers>;
 }
 

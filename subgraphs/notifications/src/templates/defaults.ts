@@ -124,4 +124,14 @@ export const DEFAULT_TEMPLATES: Record<Kind, Record<Language, TemplateText>> = {
       text: 'Le versement {{payoutId}} de {{amount}} a échoué après {{attempts}} tentatives : {{error}}. Le montant reste dû.\n\n{{link}}',
     },
   },
+  PAYOUT_MISMATCH: {
+    en: {
+      subject: 'Payout reconciliation: {{mismatch}}',
+      text: 'The payout reconciliation found {{mismatch}} for payout {{payoutId}} (provider transfer {{providerRef}}): {{details}}.\n\n{{link}}',
+    },
+    fr: {
+      subject: 'Rapprochement des versements : {{mismatch}}',
+      text: 'Le rapprochement des versements a trouvé {{mismatch}} pour le versement {{payoutId}} (virement {{providerRef}}) : {{details}}.\n\n{{link}}',
+    },
+  },
 };

@@ -29,6 +29,11 @@ export class LocalProvider implements PaymentProvider {
     return { providerRef: `local_tr:${request.idempotencyKey}` };
   }
 
+  /** The local provider keeps no records: reconciliation checks the ledger against the payouts alone. */
+  async listTransfers(): Promise<null> {
+    return null;
+  }
+
   async createAccount(request: { idempotencyKey: string }) {
     return { providerAccountId: `local_acct:${request.idempotencyKey}`, active: true };
   }

@@ -16,6 +16,8 @@ export interface PaymentProvider {
   retrieveCharge(providerRef: string): Promise<ChargeOutcome>;
   refund(request: RefundRequest): Promise<{ providerRef: string }>;
   transfer(request: TransferRequest): Promise<{ providerRef: string }>;
+  /** The transfers the provider made from `since` on; null for a provider that keeps no records (local). */
+  listTransfers(since: Date): Promise<ProviderTransfer[] | null>;
   createAccount(request: AccountRequest): Promise<{ providerAccountId: string; active: boolean }>;
   /** Where the traveler finishes onboarding; links are single-use, so each request is a new one. */
   createOnboardingLink(request: { idempotencyKey: string; providerAccountId: string }): Promise<string>;
@@ -30,6 +32,16 @@ export interface PaymentProvider {
   retrieveCard(paymentMethodRef: string): Promise<SavedCard | null>;
   /** The card is detached from its customer and can never be charged again. */
   detachCard(request: { idempotencyKey: string; paymentMethodRef: string }): Promise<void>;
+}
+
+/** A transfer as the provider records it. */
+export interface ProviderTransfer {
+  ref: string;
+  /** Our payout, from the transfer's metadata (null for one we did not make). */
+  payoutId: string | null;
+  amountMinor: number;
+  currency: string;
+  createdAt: Date;
 }
 
 export interface CardSetupRequest {

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { DomainError, ErrorCode } from '@p2p/kit';
 import { PaymentsError } from '../errors.js';
 import type { StripeSettings } from '../config.js';
-import { toStripeAmount } from '../currencies/provider-units.js';
+import { fromStripeAmount, toStripeAmount } from '../currencies/provider-units.js';
 import type {
   AccountRequest,
   CardSetupRequest,
@@ -10,6 +10,7 @@ import type {
   ChargeOutcome,
   ChargeRequest,
   PaymentProvider,
+  ProviderTransfer,
   RefundRequest,
   SavedCard,
   TransferRequest,
@@ -128,6 +129,26 @@ export class StripeProvider implements PaymentProvider {
     } catch (err) {
       throw providerError(err);
     }
+  }
+
+  async listTransfers(since: Date): Promise<ProviderTransfer[]> {
+    const found: ProviderTransfer[] = [];
+    try {
+      const list = this.stripe.transfers.list({ created: { gte: Math.floor(since.getTime() / 1000) }, limit: 100 });
+      for await (const t of list) {
+        const currency = t.currency.toUpperCase();
+        found.push({
+          ref: t.id,
+          payoutId: t.metadata?.payoutId ?? null,
+          amountMinor: fromStripeAmount(currency, t.amount),
+          currency,
+          createdAt: new Date(t.created * 1000),
+        });
+      }
+    } catch (err) {
+      throw providerError(err);
+    }
+    return found;
   }
 
   async createAccount(request: AccountRequest) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, type Viewer } from '@p2p/kit';
+import { DomainError, ErrorCode, badInput, forbidden, notFound, type Viewer } from '@p2p/kit';
 import type Stripe from 'stripe';
-import type { PayoutAccount, PayoutAccountStatus, PrismaClient } from '../generated/prisma/client.js';
+import type { PayoutAccount, PayoutAccountStatus, PayoutSchedule, PrismaClient } from '../generated/prisma/client.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import type { Db } from './ledger.js';
 import type { Payouts } from './payouts.js';
@@ -49,6 +49,22 @@ export class PayoutAccounts {
     if (!account.providerAccountId) account = await this.openAtProvider(account);
     if (account.status === 'PENDING') account = await this.issueOnboardingLink(account);
     return account;
+  }
+
+  /** INSTANT, or WEEKLY on an ISO weekday; the payouts not yet attempted follow at once. */
+  async setSchedule(viewer: Viewer, schedule: PayoutSchedule, weeklyOn?: number | null): Promise<PayoutAccount> {
+    if (weeklyOn != null && (!Number.isInteger(weeklyOn) || weeklyOn < 1 || weeklyOn > 7))
+      throw badInput('weeklyOn', 'Give an ISO weekday: 1 (Monday) to 7 (Sunday)');
+    return this.prisma.$transaction(async (tx) => {
+      const found = await tx.payoutAccount.findUnique({ where: { userId: viewer.id } });
+      if (!found) throw notFound('Payout account');
+      const account = await tx.payoutAccount.update({
+        where: { id: found.id },
+        data: { schedule, ...(weeklyOn != null ? { weeklyOn } : {}) },
+      });
+      await this.deps.payouts.reschedule(tx, account);
+      return account;
+    });
   }
 
   /** account.updated: what the provider now lets the account do. */

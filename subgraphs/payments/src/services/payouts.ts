@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ident, type Logger } from '@p2p/kit';
 import type Stripe from 'stripe';
-import type { Payment, Payout, PrismaClient } from '../generated/prisma/client.js';
+import type { Payment, Payout, PayoutAccount, PrismaClient } from '../generated/prisma/client.js';
 import { fromStripeAmount } from '../currencies/provider-units.js';
 import type { PaymentsOutbox } from '../events.js';
 import type { PaymentProvider } from '../providers/provider.js';
 import { Account, type Db, type Ledger } from './ledger.js';
 import { providerTransaction } from './locks.js';
+import { dueAt } from './payout-schedule.js';
 
 /** What one attempt did: paid, left waiting for the traveler's account, or skipped (not PENDING, or held). */
 export type PayoutOutcome = 'paid' | 'waiting' | 'skipped';
@@ -46,16 +47,28 @@ export class Payouts {
         currency: payment.currency,
         amountMinor,
         status: account?.status === 'ACTIVE' ? 'PENDING' : 'WAITING_FOR_ACCOUNT',
+        // Weekly travelers are paid on their weekday: the reconciler queues the payout then.
+        nextAttemptAt: dueAt(account),
       },
     });
   }
 
-  /** When a traveler's account becomes ACTIVE, their waiting payouts are due at once. */
+  /** When a traveler's account becomes ACTIVE, what accumulated is due by their schedule. */
   async activateWaiting(tx: Db, travelerId: string): Promise<void> {
+    const account = await tx.payoutAccount.findUnique({ where: { userId: travelerId } });
     await tx.payout.updateMany({
       where: { travelerId, status: 'WAITING_FOR_ACCOUNT' },
-      data: { status: 'PENDING', nextAttemptAt: new Date() },
+      data: { status: 'PENDING', nextAttemptAt: dueAt(account) },
     });
+  }
+
+  /** A new schedule: the traveler's payouts not yet attempted move to it (a retry keeps its backoff). */
+  async reschedule(tx: Db, account: PayoutAccount): Promise<number> {
+    const moved = await tx.payout.updateMany({
+      where: { travelerId: account.userId, status: 'PENDING', attempts: 0 },
+      data: { nextAttemptAt: dueAt(account) },
+    });
+    return moved.count;
   }
 
   /** PENDING payouts that are due, oldest first: each should have a job (the worker's reconciler checks). */
