@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createDatabaseIfMissing } from '@p2p/prisma-engine';
 import { GATEWAY_PORT, REPO_ROOT, baseEnv, migrateAll, subgraphs } from '@p2p/kit';
+import { DEV_MAIL_DIR, startDevMail } from './lib/dev-mail.js';
 import { PreflightError, checkServices, prepareExtensionsAt } from './lib/preflight.js';
 
 const databaseUrl = process.env.DATABASE_URL ?? baseEnv.DATABASE_URL.parse(undefined);
@@ -70,6 +71,14 @@ if (missing.length > 0) {
 }
 for (const [domain, names] of Object.entries(await migrateAll())) {
   console.log(`migrations ${domain}: ${names.length === 0 ? 'up to date' : names.join(', ')}`);
+}
+if (!process.env.SMTP_URL) {
+  const started = await startDevMail();
+  console.log(
+    started
+      ? `mail: a development SMTP server on 127.0.0.1:1025 keeps every message in ${DEV_MAIL_DIR}`
+      : 'mail: 127.0.0.1:1025 is taken; notifications send to the SMTP server there',
+  );
 }
 const separateWorkers = process.argv.includes('--separate-workers');
 for (const { name, port } of subgraphs) {

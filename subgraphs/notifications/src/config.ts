@@ -6,6 +6,8 @@ const ms = (fallback: number, min = 10) => z.coerce.number().int().min(min).defa
 const shape = {
   /** The SMTP server mail goes through (`smtp://user:pass@host:port`, `smtps://` for TLS). */
   SMTP_URL: z.url().default('smtp://127.0.0.1:1025'),
+  /** SMTP connections kept open per process (each carries one message at a time). */
+  SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(8),
   /** The sender of every mail. */
   MAIL_FROM: z.string().min(3).default('P2P Delivery <no-reply@p2p.local>'),
   /** Where links in notifications point (the web app). */

@@ -38,7 +38,12 @@ function buildServices({ config, prisma, outbox, calls, live, log }: Deps): Noti
   const preferences = new Preferences(prisma);
   const devices = new Devices(prisma, config.DEVICE_TOKEN_STALE_DAYS);
   const development = new DevelopmentProviders(prisma);
-  const email = new SmtpProvider(config.SMTP_URL, config.MAIL_FROM, config.NOTIFICATION_SEND_TIMEOUT_MS);
+  const email = new SmtpProvider(
+    config.SMTP_URL,
+    config.MAIL_FROM,
+    config.NOTIFICATION_SEND_TIMEOUT_MS,
+    config.SMTP_CONNECTIONS,
+  );
   const notifier = new Notifier(templates, preferences, live, config.APP_URL);
   const dispatcher = new Dispatcher(prisma, {
     ...{ email, push: development.push, sms: development.sms, contacts: new Contacts(calls), devices },

@@ -48,15 +48,50 @@ const jobOptions = (s: RowJobsSettings): JobsOptions => ({
   removeOnFail: { age: 14 * 24 * 3600 },
 });
 
-function reconciler(queue: Queue, work: RowWork, settings: RowJobsSettings) {
+/**
+ * Rows whose job this process saw (or added) lately are not asked about again until
+ * `recheckMs` passed: a job's state is a Lua script that scans the queue's lists, and a backlog
+ * of thousands asked every pass costs Redis more than the work. Redis coming back (a reconnect,
+ * possibly empty) forgets them all, so what it lost is queued again at the next pass.
+ */
+class RecentlySeen {
+  private readonly at = new Map<string, number>();
+  constructor(private readonly recheckMs: number) {}
+
+  fresh(id: string, now: number): boolean {
+    const seen = this.at.get(id);
+    return seen !== undefined && now - seen < this.recheckMs;
+  }
+
+  mark(ids: readonly string[], now: number): void {
+    for (const id of ids) this.at.set(id, now);
+    if (this.at.size > 100_000) this.prune(now);
+  }
+
+  prune(now: number): void {
+    for (const [id, seen] of this.at) if (now - seen >= this.recheckMs) this.at.delete(id);
+  }
+
+  clear(): void {
+    this.at.clear();
+  }
+}
+
+function reconciler(queue: Queue, work: RowWork, settings: RowJobsSettings, seen: RecentlySeen) {
   return async (): Promise<number> => {
-    const ids = await work.due(1_000);
+    const now = Date.now();
+    seen.prune(now);
+    const ids = (await work.due(1_000)).filter((id) => !seen.fresh(id, now));
     const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
     const lost = ids.filter((_, i) => states[i] === 'unknown');
     if (lost.length > 0) {
       const opts = jobOptions(settings);
       await queue.addBulk(lost.map((id) => ({ name: work.queue, data: { id }, opts: { ...opts, jobId: id } })));
     }
+    seen.mark(
+      ids.filter((_, i) => states[i] !== 'failed'),
+      now,
+    );
     // A job that failed its last attempt while no worker recorded it (the worker died then).
     for (const [i, id] of ids.entries()) {
       if (states[i] !== 'failed') continue;
@@ -94,7 +129,9 @@ export function startRowJobs(work: RowWork, settings: RowJobsSettings): RowJobs 
   const queue = new Queue<{ id: string }>(work.queue, settings.queue);
   const connection = createRedis(settings.redisUrl);
   const worker = attemptWorker(work, settings, { connection, prefix: settings.queue.prefix });
-  const reconcile = reconciler(queue, work, settings);
+  const seen = new RecentlySeen(Math.max(10 * settings.pollMs, 5_000));
+  void queue.client.then((client) => client.on('ready', () => seen.clear())).catch(() => undefined);
+  const reconcile = reconciler(queue, work, settings, seen);
   let running: Promise<number> | null = null;
   const flush = (): Promise<number> =>
     (running ??= reconcile().finally(() => {
@@ -107,6 +144,7 @@ export function startRowJobs(work: RowWork, settings: RowJobsSettings): RowJobs 
   return {
     async enqueue(ids, delayMs = 0) {
       if (ids.length === 0) return;
+      seen.mark(ids, Date.now());
       const opts = { ...jobOptions(settings), ...(delayMs > 0 ? { delay: delayMs } : {}) };
       await queue.addBulk(ids.map((id) => ({ name: work.queue, data: { id }, opts: { ...opts, jobId: id } })));
     },

@@ -13,11 +13,12 @@ export class SmtpProvider implements EmailProvider {
     url: string,
     private readonly from: string,
     timeoutMs: number,
+    connections: number,
   ) {
     this.transport = createTransport({
       url,
       pool: true,
-      maxConnections: 4,
+      maxConnections: connections,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
