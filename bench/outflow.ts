@@ -257,9 +257,10 @@ const url = ADMIN.replace(/\/[^/]*$/, `/${args.database}`);
 const levels = args.concurrency.split(',').map(Number);
 const runs: Run[] = [];
 try {
-  for (const c of levels) runs.push(await payoutRun(url, Number(args.payouts), c));
+  if (Number(args.payouts) > 0) for (const c of levels) runs.push(await payoutRun(url, Number(args.payouts), c));
   await freshDatabase(url);
-  for (const c of levels) runs.push(await notificationRun(url, Number(args.notifications), c));
+  if (Number(args.notifications) > 0)
+    for (const c of levels) runs.push(await notificationRun(url, Number(args.notifications), c));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

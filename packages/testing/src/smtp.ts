@@ -21,7 +21,7 @@ export interface LocalSmtp {
   refuse(address: string, code?: number): void;
   unrefuse(address: string): void;
   /** Until released, messages are held after their data arrived, before the server answers. */
-  hold(): { held: () => number; release: () => void };
+  hold(): { held: () => number; abandoned: () => boolean; release: () => void };
   /** Waits for `n` accepted messages to `to` (all recipients when left out). */
   waitFor(predicate: (m: ReceivedMail) => boolean, n?: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -36,6 +36,8 @@ interface Gate {
   promise: Promise<void>;
   release: () => void;
   count: number;
+  /** The sessions whose message is held. */
+  sessions: string[];
 }
 
 /** The server's state: what it accepted, what it refuses, the gate that holds answers. */
@@ -61,6 +63,7 @@ class SmtpState {
           .then(async (mail) => {
             if (this.gate) {
               this.gate.count++;
+              this.gate.sessions.push(session.id);
               await this.gate.promise;
             }
             if (this.closed.has(session.id)) return callback(new Error('client went away'));
@@ -75,10 +78,12 @@ class SmtpState {
   hold() {
     let release!: () => void;
     const promise = new Promise<void>((r) => (release = r));
-    const current: Gate = { promise, release, count: 0 };
+    const current: Gate = { promise, release, count: 0, sessions: [] };
     this.gate = current;
     return {
       held: () => current.count,
+      /** Every held message's client has hung up (the server saw its connection close). */
+      abandoned: () => current.sessions.length > 0 && current.sessions.every((id) => this.closed.has(id)),
       release: () => {
         if (this.gate === current) this.gate = null;
         release();

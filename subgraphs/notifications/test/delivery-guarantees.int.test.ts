@@ -63,6 +63,8 @@ describe('a notification worker killed in the middle of a send', () => {
     await waitFor(async () => gate.held() === 1, 30_000, 'the mail to reach the server');
     first.kill('SIGKILL');
     await exited(first);
+    // The server answers only once it saw the client go: the message was never accepted.
+    await waitFor(async () => gate.abandoned(), 10_000, 'the server to see the worker gone');
     gate.release();
     expect(await dispatchOf(platform, email)).toMatchObject({ status: 'SENDING', attempts: 1 });
 

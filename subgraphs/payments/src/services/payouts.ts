@@ -9,6 +9,23 @@ import { Account, type Db, type Ledger } from './ledger.js';
 import { providerTransaction } from './locks.js';
 import { dueAt } from './payout-schedule.js';
 
+interface LockedPayout {
+  id: string;
+  payment_id: string;
+  traveler_id: string;
+  currency: string;
+  amount_minor: number;
+  attempts: number;
+  delivery_id: string;
+  provider_charge_id: string | null;
+  destination: string | null;
+}
+
+/** What a transfer is made from. */
+type PayoutToSend = Pick<Payout, 'id' | 'paymentId' | 'travelerId' | 'currency' | 'amountMinor' | 'attempts'> & {
+  payment: Pick<Payment, 'deliveryId' | 'providerChargeId'>;
+};
+
 /** What one attempt did: paid, left waiting for the traveler's account, or skipped (not PENDING, or held). */
 export type PayoutOutcome = 'paid' | 'waiting' | 'skipped';
 
@@ -28,12 +45,14 @@ export interface PayoutDeps {
  */
 export class Payouts {
   private readonly table: string;
+  private readonly schemaName: string;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly deps: PayoutDeps,
   ) {
-    this.table = `${ident(deps.schema)}.payout`;
+    this.schemaName = ident(deps.schema);
+    this.table = `${this.schemaName}.payout`;
   }
 
   /** A released traveler share becomes a payout, in the release's transaction. */
@@ -90,23 +109,49 @@ export class Payouts {
   async attempt(payoutId: string): Promise<PayoutOutcome> {
     const result = await this.prisma.$transaction(
       async (tx): Promise<{ outcome: PayoutOutcome } | { error: Error }> => {
-        const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT id FROM ${this.table} WHERE id = $1::uuid AND status = 'PENDING' FOR UPDATE SKIP LOCKED`,
-          payoutId,
-        );
-        if (!row) return { outcome: 'skipped' };
-        const payout = await tx.payout.findUniqueOrThrow({ where: { id: row.id }, include: { payment: true } });
-        const account = await tx.payoutAccount.findUnique({ where: { userId: payout.travelerId } });
-        if (account?.status !== 'ACTIVE' || !account.providerAccountId) {
+        const locked = await this.lock(tx, payoutId);
+        if (!locked) return { outcome: 'skipped' };
+        const { payout, destination } = locked;
+        if (!destination) {
           await tx.payout.update({ where: { id: payout.id }, data: { status: 'WAITING_FOR_ACCOUNT' } });
           return { outcome: 'waiting' };
         }
-        return this.transfer(tx, payout, account.providerAccountId);
+        return this.transfer(tx, payout, destination);
       },
       providerTransaction(this.deps.providerBudgetMs),
     );
     if ('error' in result) throw result.error;
     return result.outcome;
+  }
+
+  /**
+   * The PENDING payout locked for this attempt (`SKIP LOCKED`: another worker's is skipped), with
+   * what its transfer needs: the delivery and charge of its payment, and the traveler's account
+   * when ACTIVE. One statement, where Prisma's reads took three.
+   */
+  private async lock(tx: Db, payoutId: string) {
+    const [row] = await tx.$queryRawUnsafe<LockedPayout[]>(
+      `SELECT p.id, p.payment_id, p.traveler_id, p.currency, p.amount_minor, p.attempts,
+              pay.delivery_id, pay.provider_charge_id,
+              CASE WHEN a.status = 'ACTIVE' THEN a.provider_account_id END AS destination
+         FROM ${this.table} p
+         JOIN ${this.schemaName}.payment pay ON pay.id = p.payment_id
+         LEFT JOIN ${this.schemaName}.payout_account a ON a.user_id = p.traveler_id
+        WHERE p.id = $1::uuid AND p.status = 'PENDING'
+        FOR UPDATE OF p SKIP LOCKED`,
+      payoutId,
+    );
+    if (!row) return null;
+    const payout: PayoutToSend = {
+      id: row.id,
+      paymentId: row.payment_id,
+      travelerId: row.traveler_id,
+      currency: row.currency,
+      amountMinor: row.amount_minor,
+      attempts: row.attempts,
+      payment: { deliveryId: row.delivery_id, providerChargeId: row.provider_charge_id },
+    };
+    return { payout, destination: row.destination };
   }
 
   /** The payout's last attempt failed: FAILED (the amount stays payable), and an alert for the admins. */
@@ -147,12 +192,12 @@ export class Payouts {
     await tx.payout.update({ where: { id: payout.id }, data: { status: 'REVERSED' } });
   }
 
-  private eventOf(payout: Payout) {
+  private eventOf(payout: Pick<Payout, 'id' | 'paymentId' | 'travelerId' | 'amountMinor' | 'currency'>) {
     const { id: payoutId, paymentId, travelerId, amountMinor, currency } = payout;
     return { payoutId, paymentId, travelerId, amountMinor, currency };
   }
 
-  private async transfer(tx: Db, payout: Payout & { payment: Payment }, destination: string) {
+  private async transfer(tx: Db, payout: PayoutToSend, destination: string) {
     const attempts = payout.attempts + 1;
     let providerRef: string;
     try {
