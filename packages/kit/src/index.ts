@@ -41,4 +41,5 @@ export * from './domain/pagination.js';
 export * from './domain/ids.js';
 export * from './domain/parties.js';
 export * from './domain/secrets.js';
+export * from './domain/audit.js';
 export * from './live/live.js';

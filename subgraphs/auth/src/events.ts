@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvents, field } from '@p2p/kit';
+import { adminActionPayload, defineEvents, field } from '@p2p/kit';
 import type { Outbox } from '@p2p/kit';
 
 const userId = field.id();
@@ -41,14 +41,7 @@ export const events = defineEvents({
     /** A spent refresh token was presented again: its session is revoked (possible theft). */
     'auth.refresh_token_reused': z.strictObject({ userId, sessionId: field.id(), at: field.instant() }),
     /** Every action taken with an admin scope; the admin domain will keep them as its audit log. */
-    'audit.admin_action': z.strictObject({
-      actorId: field.id(),
-      sessionId: field.id(),
-      action: z.string(),
-      targetType: z.string(),
-      targetId: z.string(),
-      details: z.record(z.string(), z.unknown()),
-    }),
+    'audit.admin_action': adminActionPayload(),
   },
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvents, field, type Outbox } from '@p2p/kit';
+import { adminActionPayload, defineEvents, field, type Outbox } from '@p2p/kit';
 
 const id = field.id();
 const parties = { customerId: id, travelerId: id };
@@ -20,14 +20,7 @@ const payout = { payoutId: id, travelerId: id, ...price };
 export const events = defineEvents({
   publishes: {
     /** A template edited with the admin scope (the admin domain keeps them as its audit log). */
-    'notifications.admin_action': z.strictObject({
-      actorId: id,
-      sessionId: id,
-      action: z.string(),
-      targetType: z.string(),
-      targetId: z.string(),
-      details: z.record(z.string(), z.unknown()),
-    }),
+    'notifications.admin_action': adminActionPayload(),
   },
   consumes: {
     /** The new user's language and time zone become their notification preferences. */

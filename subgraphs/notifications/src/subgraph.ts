@@ -17,7 +17,7 @@ import { Devices } from './services/devices.js';
 import { Dispatcher } from './services/dispatcher.js';
 import { Inbox } from './services/inbox.js';
 import { Links } from './services/links.js';
-import { Notifier, type DispatchQueue } from './services/notifier.js';
+import { Notifier } from './services/notifier.js';
 import { Preferences } from './services/preferences.js';
 import { Templates } from './services/templates.js';
 
@@ -55,17 +55,13 @@ function buildServices({ config, prisma, outbox, calls, live, log }: Deps): Noti
       lockMs: config.NOTIFICATION_LOCK_MS,
     },
   });
-  let queue: DispatchQueue | null = null;
   return {
     ...{ notifier, preferences, templates, devices, dispatcher, email, development },
     inbox: new Inbox(prisma),
     links: new Links(config.APP_URL),
     alertEmail: config.ALERT_EMAIL,
-    queue: () => queue,
-    useQueue(q) {
-      queue = q;
-      notifier.useQueue(q);
-    },
+    queue: () => notifier.dispatchQueue(),
+    useQueue: (q) => notifier.useQueue(q),
   };
 }
 

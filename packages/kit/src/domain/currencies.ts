@@ -76,18 +76,22 @@ export const STEPPED_CURRENCIES: readonly (readonly [string, number])[] = Object
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** An amount for people to read, with the currency's ISO digits: €34.27, ¥800, KWD 1.250, HUF 1,234.00. */
-export function formatMoney(amountMinor: number, currency: string): string {
+/**
+ * An amount for people to read, with the currency's ISO digits: €34.27, ¥800, KWD 1.250,
+ * HUF 1,234.00 in English; `locale` writes it as its readers do (fr: 34,27 €).
+ */
+export function formatMoney(amountMinor: number, currency: string, locale = 'en'): string {
   const digits = minorUnitsOf(currency);
-  let format = formatters.get(currency);
+  const key = `${locale}:${currency}`;
+  let format = formatters.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en', {
+    format = new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     });
-    formatters.set(currency, format);
+    formatters.set(key, format);
   }
   // Exact for every 32-bit amount: the quotient is the double nearest a number with `digits` decimals.
   return format.format(amountMinor / 10 ** digits);

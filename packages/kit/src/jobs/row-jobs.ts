@@ -48,6 +48,12 @@ const jobOptions = (s: RowJobsSettings): JobsOptions => ({
   removeOnFail: { age: 14 * 24 * 3600 },
 });
 
+/** A job per row, its id the row's (BullMQ keeps a job that exists and adds none). */
+function addJobs(queue: Queue, name: string, settings: RowJobsSettings, ids: readonly string[], delayMs = 0) {
+  const opts = { ...jobOptions(settings), ...(delayMs > 0 ? { delay: delayMs } : {}) };
+  return queue.addBulk(ids.map((id) => ({ name, data: { id }, opts: { ...opts, jobId: id } })));
+}
+
 /**
  * Rows whose job this process saw (or added) lately are not asked about again until
  * `recheckMs` passed: a job's state is a Lua script that scans the queue's lists, and a backlog
@@ -84,10 +90,7 @@ function reconciler(queue: Queue, work: RowWork, settings: RowJobsSettings, seen
     const ids = (await work.due(1_000)).filter((id) => !seen.fresh(id, now));
     const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
     const lost = ids.filter((_, i) => states[i] === 'unknown');
-    if (lost.length > 0) {
-      const opts = jobOptions(settings);
-      await queue.addBulk(lost.map((id) => ({ name: work.queue, data: { id }, opts: { ...opts, jobId: id } })));
-    }
+    if (lost.length > 0) await addJobs(queue, work.queue, settings, lost);
     seen.mark(
       ids.filter((_, i) => states[i] !== 'failed'),
       now,
@@ -145,8 +148,7 @@ export function startRowJobs(work: RowWork, settings: RowJobsSettings): RowJobs 
     async enqueue(ids, delayMs = 0) {
       if (ids.length === 0) return;
       seen.mark(ids, Date.now());
-      const opts = { ...jobOptions(settings), ...(delayMs > 0 ? { delay: delayMs } : {}) };
-      await queue.addBulk(ids.map((id) => ({ name: work.queue, data: { id }, opts: { ...opts, jobId: id } })));
+      await addJobs(queue, work.queue, settings, ids, delayMs);
     },
     flush,
     async close() {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from 'jose';
 import type { AuthOutbox } from '../events.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import type { SecretBox } from '@p2p/kit';
+import { adminAction, type SecretBox } from '@p2p/kit';
 
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 /** How long a key's JWKS entry outlives its retirement beyond the access-token lifetime (clock skew). */
@@ -79,19 +79,15 @@ export class SigningKeys {
         where: { retiredAt: null, kid: { not: row.kid } },
         data: { retiredAt: new Date() },
       });
-      await this.outbox.write(
-        tx,
-        'audit.admin_action',
+      const audit = adminAction(
+        actor,
+        'auth.rotate_signing_key',
+        { type: 'SigningKey', id: row.kid },
         {
-          actorId: actor.id,
-          sessionId: actor.sessionId,
-          action: 'auth.rotate_signing_key',
-          targetType: 'SigningKey',
-          targetId: row.kid,
-          details: { retired: retired.count },
+          retired: retired.count,
         },
-        row.kid,
       );
+      await this.outbox.write(tx, 'audit.admin_action', audit, row.kid);
       return row;
     });
     this.active = null;

@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, ident, notFound, type Logger, type Viewer } from '@p2p/kit';
+import { DomainError, ErrorCode, adminAction, ident, notFound, type Logger, type Viewer } from '@p2p/kit';
 import type { NotificationsOutbox } from '../events.js';
 import type { Dispatch, Notification, PrismaClient } from '../generated/prisma/client.js';
 import { escapeHtml } from '../templates/render.js';
@@ -94,10 +94,12 @@ export class Dispatcher {
         data: { status: 'QUEUED', attempts: 0, notBefore: new Date(), lastError: null },
       });
       if (done.count === 0) return null;
-      await this.deps.outbox.write(tx, 'notifications.admin_action', {
-        ...{ actorId: actor.id, sessionId: actor.sessionId, action: 'notifications.retry_dispatch' },
-        ...{ targetType: 'NotificationDispatch', targetId: id, details: {} },
-      });
+      const target = { type: 'NotificationDispatch', id };
+      await this.deps.outbox.write(
+        tx,
+        'notifications.admin_action',
+        adminAction(actor, 'notifications.retry_dispatch', target),
+      );
       return tx.dispatch.findUniqueOrThrow({ where: { id } });
     });
     if (revived) return revived;

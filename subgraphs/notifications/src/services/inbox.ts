@@ -1,5 +1,5 @@
 import { decodeCursor, pageOf, pageSizeOf, type Page } from '@p2p/kit';
-import type { Notification, PrismaClient } from '../generated/prisma/client.js';
+import type { Dispatch, Notification, PrismaClient } from '../generated/prisma/client.js';
 
 const MAX_PAGE_SIZE = 100;
 
@@ -44,7 +44,15 @@ export class Inbox {
     return updated.count;
   }
 
-  dispatchesOf(notificationIds: readonly string[]) {
-    return this.prisma.dispatch.findMany({ where: { notificationId: { in: [...notificationIds] } } });
+  /** Each notification's dispatches, by notification id. */
+  async dispatchesOf(notificationIds: readonly string[]): Promise<Map<string, Dispatch[]>> {
+    const rows = await this.prisma.dispatch.findMany({ where: { notificationId: { in: [...notificationIds] } } });
+    const byNotification = new Map<string, Dispatch[]>();
+    for (const row of rows) {
+      const list = byNotification.get(row.notificationId);
+      if (list) list.push(row);
+      else byNotification.set(row.notificationId, [row]);
+    }
+    return byNotification;
   }
 }

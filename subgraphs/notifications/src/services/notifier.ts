@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { minorUnitsOf, type HandledEvent, type LivePublisher, type Transaction } from '@p2p/kit';
+import { formatMoney, type HandledEvent, type LivePublisher, type Transaction } from '@p2p/kit';
 import type { Channel, Notification, PrismaClient } from '../generated/prisma/client.js';
 import { KINDS, languageOf, type ChannelName, type Kind } from '../kinds.js';
 import { render, type Vars } from '../templates/render.js';
@@ -33,36 +33,26 @@ export interface DispatchQueue {
   flush(): Promise<number>;
 }
 
-/** Formatters are costly to make (a tenth of a millisecond each): one per locale, zone and currency. */
-const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
-function formatter<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
-  let found = formatters.get(key) as F | undefined;
-  if (!found) formatters.set(key, (found = make()));
+/** Date formatters are costly to make (a tenth of a millisecond each): one per locale and zone. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateIn(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}:${timeZone}`;
+  let found = dateFormats.get(key);
+  if (!found) {
+    found = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    dateFormats.set(key, found);
+  }
   return found;
 }
 
-const dateIn = (locale: string, timeZone: string) =>
-  formatter(
-    `d:${locale}:${timeZone}`,
-    () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
-  );
-
-function moneyIn(locale: string, { amountMinor, currency }: Money): string {
-  const digits = minorUnitsOf(currency);
-  const style = { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits } as const;
-  return formatter(`m:${locale}:${currency}`, () => new Intl.NumberFormat(locale, style)).format(
-    amountMinor / 10 ** digits,
-  );
-}
-
 /** Dates and amounts as the recipient reads them. */
-function written(vars: NotifyInput['vars'], prefs: PreferenceView | null, locale: string): Vars {
+function written(vars: NotifyInput['vars'], locale: string, timeZone: string): Vars {
   const write = (v: string | Date | Money) =>
     typeof v === 'string'
       ? v
       : v instanceof Date
-        ? dateIn(locale, prefs?.timezone ?? 'UTC').format(v)
-        : moneyIn(locale, v);
+        ? dateIn(locale, timeZone).format(v)
+        : formatMoney(v.amountMinor, v.currency, locale);
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, write(v)]));
 }
 
@@ -93,13 +83,18 @@ export class Notifier {
     this.queue = queue;
   }
 
+  dispatchQueue(): DispatchQueue | null {
+    return this.queue;
+  }
+
   async notify(tx: Tx, event: HandledEvent<unknown>, input: NotifyInput): Promise<void> {
     const { to, kind } = input;
     const prefs = to.userId ? await this.preferences.get(to.userId, tx) : null;
     const channels: ChannelName[] = prefs ? channelsFor(prefs, kind) : ['EMAIL'];
-    const language = languageOf(input.locale ?? prefs?.locale);
+    const locale = input.locale ?? prefs?.locale ?? 'en';
+    const language = languageOf(locale);
     const template = await this.templates.effective(tx, kind, language);
-    const vars: Vars = { appUrl: this.appUrl, ...written(input.vars, prefs, input.locale ?? prefs?.locale ?? 'en') };
+    const vars: Vars = { appUrl: this.appUrl, ...written(input.vars, locale, prefs?.timezone ?? 'UTC') };
     const notification = await tx.notification.create({
       data: {
         id: randomUUID(),

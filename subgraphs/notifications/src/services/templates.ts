@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, badInput, type Viewer } from '@p2p/kit';
+import { DomainError, adminAction, badInput, type Viewer } from '@p2p/kit';
 import type { NotificationsOutbox } from '../events.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient, Template } from '../generated/prisma/client.js';
 import { NotificationsError } from '../errors.js';
 import { KINDS, LANGUAGES, isKind, type Kind, type Language } from '../kinds.js';
 import { DEFAULT_TEMPLATES } from '../templates/defaults.js';
@@ -34,6 +34,12 @@ const defaultOf = (kind: Kind, language: Language): TemplateView => {
   const { subject, text } = DEFAULT_TEMPLATES[kind][language];
   return { kind, language, version: 0, subject, text, html: htmlFromText(text), ...meta(kind), createdAt: null };
 };
+const storedView = (row: Template): TemplateView => ({
+  ...row,
+  kind: row.kind as Kind,
+  language: row.language as Language,
+  variables: KINDS[row.kind as Kind].variables,
+});
 const meta = (kind: Kind) => ({ variables: KINDS[kind].variables, createdBy: null });
 
 /** Each part's placeholders must be variables of the kind; a stray `{{` or `}}` is refused too. */
@@ -62,8 +68,7 @@ export class Templates {
 
   async effective(db: Db, kind: Kind, language: Language): Promise<TemplateView> {
     const row = await db.template.findFirst({ where: { kind, language }, orderBy: { version: 'desc' } });
-    if (!row) return defaultOf(kind, language);
-    return { ...row, kind, language, variables: KINDS[kind].variables };
+    return row ? storedView(row) : defaultOf(kind, language);
   }
 
   /** Every kind in every language, as used now. */
@@ -98,17 +103,12 @@ export class Templates {
           createdBy: actor.id,
         },
       });
-      await this.outbox.write(tx, 'notifications.admin_action', {
-        actorId: actor.id,
-        sessionId: actor.sessionId,
-        action: 'notifications.update_template',
-        targetType: 'NotificationTemplate',
-        targetId: `${kind}:${language}`,
-        details: { version: created.version },
-      });
+      const target = { type: 'NotificationTemplate', id: `${kind}:${language}` };
+      const audit = adminAction(actor, 'notifications.update_template', target, { version: created.version });
+      await this.outbox.write(tx, 'notifications.admin_action', audit);
       return created;
     });
-    return { ...row, kind, language, variables: KINDS[kind].variables };
+    return storedView(row);
   }
 
   private kindOf(kind: string): Kind {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@p2p/kit';
+import { ident, type Logger } from '@p2p/kit';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import type { PaymentsOutbox } from '../events.js';
 import type { PaymentProvider, ProviderTransfer } from '../providers/provider.js';
@@ -62,12 +62,12 @@ export class PayoutReconciliation {
 
   /** Payouts made in the window, with what the ledger booked for each (its `payout:<id>` movement). */
   private payoutsSince(since: Date, settled: Date): Promise<PayoutLedger[]> {
-    const s = this.deps.schema;
+    const s = ident(this.deps.schema);
     return this.prisma.$queryRawUnsafe<PayoutLedger[]>(
       `SELECT p.id, p.status::text, p.amount_minor, p.currency, p.provider_ref,
-              (SELECT SUM(e.amount_minor) FROM "${s}".ledger_transaction t JOIN "${s}".ledger_entry e ON e.transaction_id = t.id
+              (SELECT SUM(e.amount_minor) FROM ${s}.ledger_transaction t JOIN ${s}.ledger_entry e ON e.transaction_id = t.id
                 WHERE t.key = 'payout:' || p.id AND e.account LIKE 'traveler_payable:%')::int AS booked
-         FROM "${s}".payout p
+         FROM ${s}.payout p
         WHERE p.created_at >= $1 AND p.created_at < $2`,
       since,
       settled,
