@@ -43,3 +43,5 @@ export * from './domain/parties.js';
 export * from './domain/secrets.js';
 export * from './domain/audit.js';
 export * from './live/live.js';
+export * from './jobs/group-commit.js';
+export * from './jobs/job-states.js';

@@ -63,9 +63,13 @@ describe('transactional outbox, relay and idempotent consumer', () => {
   });
 
   /** The users consumer on a connection of its own, closed with it. */
-  function consume(handlers: Parameters<typeof startEventConsumer<Tx, typeof events.consumes>>[0]['handlers']) {
+  function consume(
+    handlers: Parameters<typeof startEventConsumer<Tx, typeof events.consumes>>[0]['handlers'],
+    concurrency?: number,
+  ) {
     const connection = createRedis(REDIS_URL);
     const worker = startEventConsumer({
+      ...(concurrency ? { concurrency } : {}),
       consumer: 'users',
       prisma,
       schema: 'users',
@@ -189,6 +193,87 @@ describe('transactional outbox, relay and idempotent consumer', () => {
     expect(await query(db.url, `SELECT 1 FROM users."user" WHERE id = $1`, [userId])).toHaveLength(1);
     expect(await query(db.url, `SELECT 1 FROM users.processed_event WHERE event_id = $1`, [event.id])).toHaveLength(1);
     expect(attempts).toBe(2);
+  });
+
+  /**
+   * Ten events to the users consumer, the first transactions held until every job is held by the
+   * worker, so that the rest gather behind them; `faulty` (an index) fails its first attempt.
+   * Returns each handler call's event and transaction, and the effects run after commit.
+   */
+  async function tenTogether(faulty: number | null) {
+    const queue = new Queue(eventQueueName('users'), { connection: redis, prefix });
+    const events = Array.from({ length: 10 }, (): EventEnvelope => {
+      const userId = randomUUID();
+      return {
+        id: randomUUID(),
+        topic: 'user.registered',
+        aggregateId: userId,
+        occurredAt: '',
+        payload: payload(userId),
+      };
+    });
+    const faultyId = faulty === null ? null : events[faulty]!.id;
+    const calls: { event: string; tx: string }[] = [];
+    const effects: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const worker = consume(
+      {
+        'user.registered': async (tx, p, event) => {
+          await gate;
+          const [row] = await tx.$queryRawUnsafe<{ id: string }[]>('SELECT txid_current()::text AS id');
+          await tx.user.create({
+            data: { id: p.userId, firstName: p.firstName, lastName: p.lastName, displayName: 'A B.' },
+          });
+          calls.push({ event: event.id, tx: row!.id });
+          const failing = event.id === faultyId && calls.filter((c) => c.event === faultyId).length === 1;
+          if (failing) throw new Error('this one fails its first attempt');
+          event.afterCommit(() => void effects.push(event.id));
+        },
+      },
+      16,
+    );
+    try {
+      const opts = { attempts: 3, backoff: { type: 'fixed' as const, delay: 50 } };
+      await queue.addBulk(events.map((e) => ({ name: e.topic, data: e, opts: { ...opts, jobId: e.id } })));
+      await waitFor(async () => (await queue.getActiveCount()) === 10, 10_000, 'every job held by the worker');
+      open();
+      await waitFor(async () => (await queue.getJobCounts('completed')).completed === 10, 10_000, 'ten completed');
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    const ids = events.map((e) => e.id);
+    const processed = await query(db.url, 'SELECT 1 FROM users.processed_event WHERE event_id = ANY($1::uuid[])', [
+      ids,
+    ]);
+    const users = await query(db.url, 'SELECT 1 FROM users."user" WHERE id = ANY($1::uuid[])', [
+      events.map((e) => e.aggregateId),
+    ]);
+    return { ids, faultyId, calls, effects, processed: processed.length, users: users.length };
+  }
+
+  it('handles the events that gather while a transaction runs in one transaction', async () => {
+    const { ids, calls, effects, processed, users } = await tenTogether(null);
+    expect(effects.sort()).toEqual([...ids].sort());
+    expect([processed, users]).toEqual([10, 10]);
+    expect(calls).toHaveLength(10);
+    // The first two transactions took what had arrived; the rest went together behind them.
+    expect(new Set(calls.map((c) => c.tx)).size).toBeLessThanOrEqual(3);
+  });
+
+  it('rolls a batch back when one of its events fails, and handles each again alone: only that one is retried', async () => {
+    const { ids, faultyId, calls, effects, processed, users } = await tenTogether(9);
+    // Every event took effect once; after-commit effects ran once, none for a rolled-back attempt.
+    expect(effects.sort()).toEqual([...ids].sort());
+    expect([processed, users]).toEqual([10, 10]);
+    const faultyCalls = calls.filter((c) => c.event === faultyId);
+    expect(faultyCalls).toHaveLength(2);
+    // Its first attempt shared a transaction with others, which were then handled again.
+    const shared = calls.filter((c) => c.tx === faultyCalls[0]!.tx && c.event !== faultyId);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const { event } of shared) expect(calls.filter((c) => c.event === event)).toHaveLength(2);
   });
 
   it('fails a payload that lacks what the consumer reads at once, without running the handler or retrying', async () => {

@@ -42,7 +42,7 @@ const shape = {
   /** Attempts of one payout, with exponential backoff from the base; then FAILED and an alert. */
   PAYOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   PAYOUT_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
-  PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(32),
   /** How long a payout job stays claimed by a worker that stopped answering (then another takes it). */
   PAYOUT_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** How often the ledger is compared with the payouts and the provider's transfers. */

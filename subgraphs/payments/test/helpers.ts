@@ -179,3 +179,12 @@ export async function customerWithCard(platform: Platform, paymentMethod = `pm_$
   ]);
   return { customerId, paymentMethod };
 }
+
+/** A held charge of 100.00 EUR for a traveler with an active Stripe account (88.00 to pay out once released). */
+export async function heldCharge(platform: Platform) {
+  const travelerId = await travelerWithStripeAccount(platform);
+  const { customerId } = await customerWithCard(platform);
+  const input = newCharge({ customerId, travelerId, amountMinor: 10_000 });
+  const { id: paymentId } = (await charge(platform, input)).data!._chargeEscrow;
+  return { travelerId, input, paymentId };
+}

@@ -1,14 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, deliverEvent, exited, query, spawnEntry, waitFor, type Platform } from '@p2p/testing';
-import {
-  balances,
-  charge,
-  customerWithCard,
-  newCharge,
-  startStripePlatform,
-  travelerWithStripeAccount,
-} from './helpers.js';
+import { balances, heldCharge, startStripePlatform } from './helpers.js';
 import type { FakeStripe } from './stripe-server.js';
 
 /** payments' workers (relay, event consumer, payouts) as `npm run worker -- payments` runs them. */
@@ -32,17 +25,8 @@ describe('payouts on BullMQ: a worker killed in the middle of a payout, a payout
     await stop();
   });
 
-  /** A held charge of 100.00 EUR for a traveler with an active Stripe account: 88.00 to pay out. */
-  async function heldCharge() {
-    const travelerId = await travelerWithStripeAccount(platform);
-    const { customerId } = await customerWithCard(platform);
-    const input = newCharge({ customerId, travelerId, amountMinor: 10_000 });
-    const { id: paymentId } = (await charge(platform, input)).data!._chargeEscrow;
-    return { travelerId, input, paymentId };
-  }
-
   it('pays the traveler once when restarted: the same transfer, one ledger entry, one event', async () => {
-    const { travelerId, input, paymentId } = await heldCharge();
+    const { travelerId, input, paymentId } = await heldCharge(platform);
     const transfers = () =>
       stripe.requestsTo('POST', '/v1/transfers').filter((r) => r.params.transfer_group === input.deliveryId);
 
@@ -90,7 +74,7 @@ describe('payouts on BullMQ: a worker killed in the middle of a payout, a payout
   }, 90_000);
 
   it('marks a payout FAILED after its last attempt, alerts once, and keeps the amount payable', async () => {
-    const { travelerId, input, paymentId } = await heldCharge();
+    const { travelerId, input, paymentId } = await heldCharge(platform);
     stripe.failNext = { path: '/v1/transfers', times: 1_000 };
     const worker = startWorkers(platform.env);
     workers.push(worker);

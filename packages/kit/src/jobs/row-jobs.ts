@@ -2,6 +2,8 @@ import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
 import type { QueueSettings } from '../outbox/queues.js';
 import { createRedis } from '../redis.js';
+import { groupCommit } from './group-commit.js';
+import { jobStandings } from './job-states.js';
 
 /**
  * What a domain says about work whose durable record is a row of its own (a payout, a
@@ -15,6 +17,12 @@ export interface RowWork {
   due(limit: number): Promise<string[]>;
   /** One attempt; throws to be retried with backoff. Must be safe to run again for a done row. */
   attempt(id: string): Promise<void>;
+  /**
+   * One attempt at each of several rows, settled one by one (a rejected row is retried alone).
+   * Given, the worker hands it the jobs that gather while a batch runs (group commit), so that
+   * one transaction serves many rows.
+   */
+  attemptMany?(ids: string[]): Promise<PromiseSettledResult<unknown>[]>;
   /** The attempts ran out: record it on the row (and alert). */
   fail(id: string, reason: string): Promise<void>;
 }
@@ -27,6 +35,8 @@ export interface RowJobsSettings {
   lockMs: number;
   /** How often the reconciler looks for due rows without a job. */
   pollMs: number;
+  /** The most rows one `attemptMany` takes (default: `concurrency`). */
+  batchSize?: number;
   redisUrl: string;
   queue: QueueSettings;
   log: Logger;
@@ -56,8 +66,8 @@ function addJobs(queue: Queue, name: string, settings: RowJobsSettings, ids: rea
 
 /**
  * Rows whose job this process saw (or added) lately are not asked about again until
- * `recheckMs` passed: a job's state is a Lua script that scans the queue's lists, and a backlog
- * of thousands asked every pass costs Redis more than the work. Redis coming back (a reconnect,
+ * `recheckMs` passed: asking Redis about a backlog of thousands every pass costs more than the
+ * work. Redis coming back (a reconnect,
  * possibly empty) forgets them all, so what it lost is queued again at the next pass.
  */
 class RecentlySeen {
@@ -88,7 +98,7 @@ function reconciler(queue: Queue, work: RowWork, settings: RowJobsSettings, seen
     const now = Date.now();
     seen.prune(now);
     const ids = (await work.due(1_000)).filter((id) => !seen.fresh(id, now));
-    const states = await Promise.all(ids.map((id) => queue.getJobState(id)));
+    const states = await jobStandings(queue, ids);
     const lost = ids.filter((_, i) => states[i] === 'unknown');
     if (lost.length > 0) await addJobs(queue, work.queue, settings, lost);
     seen.mark(
@@ -105,9 +115,17 @@ function reconciler(queue: Queue, work: RowWork, settings: RowJobsSettings, seen
   };
 }
 
+/** A job's attempt: alone, or gathered with others into `attemptMany` (two batches at a time). */
+function attempts(work: RowWork, settings: RowJobsSettings): (id: string) => Promise<unknown> {
+  const many = work.attemptMany?.bind(work);
+  if (!many) return (id) => work.attempt(id);
+  return groupCommit(many, { maxBatch: settings.batchSize ?? settings.concurrency, parallel: 2 });
+}
+
 function attemptWorker(work: RowWork, settings: RowJobsSettings, queue: QueueSettings) {
   const { log } = settings;
-  const worker = new Worker<{ id: string }>(work.queue, (job: Job<{ id: string }>) => work.attempt(job.data.id), {
+  const attempt = attempts(work, settings);
+  const worker = new Worker<{ id: string }>(work.queue, (job: Job<{ id: string }>) => attempt(job.data.id), {
     ...queue,
     concurrency: settings.concurrency,
     lockDuration: settings.lockMs,

@@ -32,20 +32,34 @@ export class Outbox<Pub extends EventSchemas = EventSchemas> {
     payload: z.input<Pub[T]>,
     aggregateId?: string,
   ): Promise<string> {
+    const [id] = await this.writeMany(tx, topic, [{ payload, aggregateId }]);
+    return id!;
+  }
+
+  /** Several events of one topic in one statement (a batch's), each checked as `write` checks it; returns their ids. */
+  async writeMany<T extends keyof Pub & string>(
+    tx: SqlClient,
+    topic: T,
+    events: readonly { payload: z.input<Pub[T]>; aggregateId?: string }[],
+  ): Promise<string[]> {
     const schema = this.publishes[topic];
     if (!schema) throw new InvalidEventError(`this domain does not publish ${topic}`);
-    const checked = schema.safeParse(payload);
-    if (!checked.success) throw new InvalidEventError(`${topic}: ${checked.error.message}`);
-    const id = randomUUID();
+    const payloads = events.map(({ payload }) => {
+      const checked = schema.safeParse(payload);
+      if (!checked.success) throw new InvalidEventError(`${topic}: ${checked.error.message}`);
+      return JSON.stringify(checked.data);
+    });
+    if (events.length === 0) return [];
+    const ids = events.map(() => randomUUID());
     await tx.$executeRawUnsafe(
       `INSERT INTO ${this.table} (id, topic, aggregate_id, payload, trace_parent)
-       VALUES ($1::uuid, $2, $3, $4::jsonb, $5)`,
-      id,
+       SELECT id, $2, aggregate_id, payload, $5 FROM unnest($1::uuid[], $3::text[], $4::jsonb[]) AS e(id, aggregate_id, payload)`,
+      ids,
       topic,
-      aggregateId ?? null,
-      JSON.stringify(checked.data),
+      events.map((e) => e.aggregateId ?? null),
+      payloads,
       currentTraceparent() ?? null,
     );
-    return id;
+    return ids;
   }
 }

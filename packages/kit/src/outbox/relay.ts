@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
-import { ident, type SqlClient, type TransactionalClient } from '../prisma.js';
+import { ident, type TransactionalClient } from '../prisma.js';
 import type { Logger } from '../logger.js';
 import { eventQueueName, type EventEnvelope, type EventRoutes } from './events.js';
+import { jobStandings, type JobStanding } from '../jobs/job-states.js';
 import { OutboxListener } from './listener.js';
 import { eventJobOptions, type QueueSettings } from './queues.js';
 
@@ -22,6 +23,11 @@ export interface RelayOptions extends QueueSettings {
   routes: EventRoutes;
   /** The domain's database URL: the relay LISTENs there and moves events as they commit. */
   databaseUrl?: string;
+  /**
+   * How long a NOTIFY waits for more commits before the pass it wakes (default 5 ms): one pass
+   * and one queue write for the events of that window, instead of one for each.
+   */
+  coalesceMs?: number;
   /** The fallback poll (for a notification missed while the listener reconnects). */
   pollMs?: number;
   batchSize?: number;
@@ -103,32 +109,49 @@ async function send(queues: Queues, deliveries: Delivery[]): Promise<void> {
 }
 
 /**
- * Moves one batch of unpublished rows to their consumers' queues, then marks them published; an
- * event no domain consumes is confirmed at once.
+ * Takes one batch of unpublished rows (oldest first, `SKIP LOCKED` past another relay's) and
+ * marks them published in one statement, then sends them to their consumers' queues; an event
+ * no domain consumes is confirmed at once. Marking comes first so that a pass costs one
+ * statement and no transaction: a send that fails (or a relay that dies before it) leaves
+ * published rows whose jobs do not exist, and the reconciler sends those again.
  */
 function batchMover(opts: RelayOptions, queues: Queues) {
   const table = `${ident(opts.schema)}.outbox_event`;
   const routed = Object.keys(opts.routes).filter((topic) => (opts.routes[topic] ?? []).length > 0);
-  const move = async (tx: SqlClient): Promise<number> => {
-    const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-      `${SELECT} FROM ${table} WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+  return async (): Promise<number> => {
+    const rows = await opts.prisma.$queryRawUnsafe<OutboxRow[]>(
+      `UPDATE ${table} SET published_at = now(),
+              confirmed_at = CASE WHEN topic = ANY($2::text[]) THEN NULL ELSE now() END
+        WHERE id IN (SELECT id FROM ${table} WHERE published_at IS NULL
+                      ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, aggregate_id, payload, created_at, trace_parent`,
       opts.batchSize ?? 100,
+      routed,
     );
     if (rows.length === 0) return 0;
+    rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
     await send(
       queues,
       rows.flatMap((row) => (opts.routes[row.topic] ?? []).map((consumer) => ({ consumer, row }))),
     );
-    await tx.$executeRawUnsafe(
-      `UPDATE ${table} SET published_at = now(),
-              confirmed_at = CASE WHEN topic = ANY($2::text[]) THEN NULL ELSE now() END
-        WHERE id = ANY($1::uuid[])`,
-      rows.map((r) => r.id),
-      routed,
-    );
     return rows.length;
   };
-  return () => opts.prisma.$transaction(move, { timeout: 30_000 });
+}
+
+/** Each consumer's standing of its jobs for these rows: one pipelined round trip per consumer queue. */
+async function standingsByConsumer(queues: Queues, routes: EventRoutes, rows: OutboxRow[]) {
+  const ids = new Map<string, string[]>();
+  for (const row of rows)
+    for (const consumer of routes[row.topic] ?? [])
+      (ids.get(consumer) ?? ids.set(consumer, []).get(consumer)!).push(row.id);
+  const standings = new Map<string, Map<string, JobStanding>>();
+  await Promise.all(
+    [...ids].map(async ([consumer, list]) => {
+      const states = await jobStandings(queues.get(consumer), list);
+      standings.set(consumer, new Map(list.map((id, i) => [id, states[i]!])));
+    }),
+  );
+  return standings;
 }
 
 /**
@@ -145,20 +168,19 @@ function reconciler(opts: RelayOptions, queues: Queues) {
         WHERE confirmed_at IS NULL AND published_at < now() - make_interval(secs => $1::float8 / 1000)
         ORDER BY checked_at NULLS FIRST, published_at LIMIT $2`,
       opts.confirmAfterMs ?? 1_000,
-      (opts.batchSize ?? 100) * 5,
+      (opts.batchSize ?? 100) * 20,
     );
     const confirmed: string[] = [];
     const pending: string[] = [];
     const lost: Delivery[] = [];
-    await Promise.all(
-      rows.map(async (row) => {
-        const consumers = opts.routes[row.topic] ?? [];
-        const states = await Promise.all(consumers.map((c) => queues.get(c).getJobState(row.id)));
-        if (states.every((s) => s === 'completed')) return void confirmed.push(row.id);
-        pending.push(row.id);
-        for (const [i, consumer] of consumers.entries()) if (states[i] === 'unknown') lost.push({ consumer, row });
-      }),
-    );
+    const standings = await standingsByConsumer(queues, opts.routes, rows);
+    for (const row of rows) {
+      const consumers = opts.routes[row.topic] ?? [];
+      const states = consumers.map((c) => standings.get(c)!.get(row.id));
+      if (states.every((s) => s === 'completed')) confirmed.push(row.id);
+      else pending.push(row.id);
+      for (const [i, consumer] of consumers.entries()) if (states[i] === 'unknown') lost.push({ consumer, row });
+    }
     await send(queues, lost);
     const resent = lost.length;
     if (confirmed.length > 0)
@@ -207,6 +229,38 @@ function serial<T>(pass: () => Promise<T>, add: (a: T, b: T) => T) {
 }
 
 /**
+ * Batches until one comes back short of full (it may have left more behind) or the relay stops;
+ * returns how many moved.
+ */
+function drainer(opts: RelayOptions, queues: Queues, stopped: () => boolean) {
+  const moveBatch = batchMover(opts, queues);
+  const size = opts.batchSize ?? 100;
+  return async (): Promise<number> => {
+    let total = 0;
+    for (let n = size; n === size && !stopped(); total += n) n = await moveBatch();
+    return total;
+  };
+}
+
+/** `fn` once `ms` after the first call of a window, for all the calls of that window (at once when `ms` is 0). */
+function coalesced(fn: () => void, ms: number) {
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    call: () => {
+      if (ms <= 0) return fn();
+      timer ??= setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    cancel: () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/**
  * Moves committed outbox rows to one BullMQ queue per consumer, as they commit (woken by the
  * outbox trigger's NOTIFY; a slow poll covers a missed one), and makes sure each reaches every
  * consumer: a reconciler confirms events once every consumer's job completed and re-sends those
@@ -216,14 +270,11 @@ function serial<T>(pass: () => Promise<T>, add: (a: T, b: T) => T) {
  */
 export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   const queues = consumerQueues(opts);
-  const moveBatch = batchMover(opts, queues);
   let stopped = false;
-  const drain = async () => {
-    let total = 0;
-    for (let n = await moveBatch(); n > 0 && !stopped; n = await moveBatch()) total += n;
-    return total;
-  };
-  const flush = serial(drain, (a, b) => a + b);
+  const flush = serial(
+    drainer(opts, queues, () => stopped),
+    (a, b) => a + b,
+  );
   const reconcile = serial(reconciler(opts, queues), (a, b) => ({
     confirmed: a.confirmed + b.confirmed,
     resent: a.resent + b.resent,
@@ -231,8 +282,9 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   }));
   const warn = (what: string) => (err: unknown) => opts.log.warn({ err }, `outbox ${what} failed; will retry`);
   const wake = () => void (stopped ? null : flush.run().catch(warn('relay pass')));
+  const notified = coalesced(wake, opts.coalesceMs ?? 5);
   const listener = opts.databaseUrl
-    ? new OutboxListener({ url: opts.databaseUrl, schema: opts.schema, log: opts.log, onNotify: wake })
+    ? new OutboxListener({ url: opts.databaseUrl, schema: opts.schema, log: opts.log, onNotify: notified.call })
     : null;
   const timers = [
     setInterval(wake, opts.pollMs ?? (listener ? 1_000 : 200)),
@@ -248,6 +300,7 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
     async close() {
       stopped = true;
       for (const t of timers) clearInterval(t);
+      notified.cancel();
       await listener?.close();
       await Promise.all([flush.idle(), reconcile.idle()]);
       await queues.close();

@@ -10,7 +10,8 @@ export const PAYOUT_QUEUE = 'payouts';
  * The payout row stays the record: a payout scheduled in a release's transaction gets its job
  * from the reconciler within PAYOUT_POLL_MS, and what a Redis restart lost is queued again. A
  * worker that dies mid-payout leaves its job stalled; after PAYOUT_LOCK_MS another attempt makes
- * the same transfer (same idempotency key) and records it once.
+ * the same transfer (same idempotency key) and records it once. The jobs that gather while a
+ * batch runs are attempted together in one transaction (`Payouts.attemptMany`).
  */
 export function startPayoutWorker(opts: {
   payouts: Payouts;
@@ -24,6 +25,7 @@ export function startPayoutWorker(opts: {
       queue: PAYOUT_QUEUE,
       due: (limit) => payouts.due(limit),
       attempt: async (id) => void (await payouts.attempt(id)),
+      attemptMany: (ids) => payouts.attemptMany(ids),
       fail: async (id, reason) => void (await payouts.fail(id, reason)),
     },
     {

@@ -37,21 +37,34 @@ export interface Movement {
 export class Ledger {
   /** Records a movement inside the caller's transaction; false when its key was recorded already. */
   async post(db: Db, movement: Movement): Promise<boolean> {
-    const id = randomUUID();
-    const created = await db.ledgerTransaction.createMany({
-      data: [{ id, key: movement.key, kind: movement.kind, paymentId: movement.paymentId }],
+    return (await this.postMany(db, [movement])).size > 0;
+  }
+
+  /**
+   * Records movements inside the caller's transaction, in two statements however many: their
+   * transactions, then all of their entries (each transaction's lines balance on their own).
+   * Returns the keys recorded now; a key recorded already is skipped.
+   */
+  async postMany(db: Db, movements: readonly Movement[]): Promise<Set<string>> {
+    if (movements.length === 0) return new Set();
+    const created = await db.ledgerTransaction.createManyAndReturn({
+      data: movements.map((m) => ({ id: randomUUID(), key: m.key, kind: m.kind, paymentId: m.paymentId })),
       skipDuplicates: true,
+      select: { id: true, key: true },
     });
-    if (created.count === 0) return false;
-    const lines = movement.lines.filter((l) => l.amountMinor !== 0);
-    await db.ledgerEntry.createMany({
-      data: lines.map((l) => ({
-        transactionId: id,
-        account: l.account,
-        currency: movement.currency,
-        amountMinor: l.amountMinor,
-      })),
+    const byKey = new Map(movements.map((m) => [m.key, m]));
+    const entries = created.flatMap(({ id, key }) => {
+      const movement = byKey.get(key)!;
+      return movement.lines
+        .filter((l) => l.amountMinor !== 0)
+        .map((l) => ({
+          transactionId: id,
+          account: l.account,
+          currency: movement.currency,
+          amountMinor: l.amountMinor,
+        }));
     });
-    return true;
+    if (entries.length > 0) await db.ledgerEntry.createMany({ data: entries });
+    return new Set(created.map((t) => t.key));
   }
 }

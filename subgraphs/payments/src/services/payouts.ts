@@ -26,6 +26,12 @@ type PayoutToSend = Pick<Payout, 'id' | 'paymentId' | 'travelerId' | 'currency' 
   payment: Pick<Payment, 'deliveryId' | 'providerChargeId'>;
 };
 
+/** A payout locked for an attempt, and the traveler's active account (null when there is none). */
+interface Locked {
+  payout: PayoutToSend;
+  destination: string | null;
+}
+
 /** What one attempt did: paid, left waiting for the traveler's account, or skipped (not PENDING, or held). */
 export type PayoutOutcome = 'paid' | 'waiting' | 'skipped';
 
@@ -100,58 +106,67 @@ export class Payouts {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * One attempt at a payout (its job's): the transfer, with a key derived from the payout so that
-   * a repeated attempt (a retry, or a worker that died after the provider answered) is the same
-   * transfer, then the ledger and PAID in one transaction. A payout another worker holds, or one
-   * no longer PENDING, is skipped. A provider error is recorded, then thrown for the job's retry.
-   */
+  /** One attempt at a payout: `attemptMany` with one. */
   async attempt(payoutId: string): Promise<PayoutOutcome> {
-    const result = await this.prisma.$transaction(
-      async (tx): Promise<{ outcome: PayoutOutcome } | { error: Error }> => {
-        const locked = await this.lock(tx, payoutId);
-        if (!locked) return { outcome: 'skipped' };
-        const { payout, destination } = locked;
-        if (!destination) {
-          await tx.payout.update({ where: { id: payout.id }, data: { status: 'WAITING_FOR_ACCOUNT' } });
-          return { outcome: 'waiting' };
-        }
-        return this.transfer(tx, payout, destination);
-      },
-      providerTransaction(this.deps.providerBudgetMs),
-    );
-    if ('error' in result) throw result.error;
-    return result.outcome;
+    const [result] = await this.attemptMany([payoutId]);
+    if (result!.status === 'rejected') throw result!.reason;
+    return result!.value;
   }
 
   /**
-   * The PENDING payout locked for this attempt (`SKIP LOCKED`: another worker's is skipped), with
-   * what its transfer needs: the delivery and charge of its payment, and the traveler's account
-   * when ACTIVE. One statement, where Prisma's reads took three.
+   * One attempt at each of these payouts (their jobs'), in one transaction: the transfers, each
+   * with a key derived from its payout so that a repeated attempt (a retry, or a worker that died
+   * after the provider answered) is the same transfer, then the ledger and PAID for all that
+   * went through, a statement each for the lot. A payout another worker holds, or one no longer
+   * PENDING, is skipped. A refused transfer is recorded on its payout and settles its own result
+   * as a failure (its job retries); the others are paid. The database work is the same few
+   * statements for one payout or thirty, which is what lets a worker keep up.
    */
-  private async lock(tx: Db, payoutId: string) {
-    const [row] = await tx.$queryRawUnsafe<LockedPayout[]>(
+  async attemptMany(payoutIds: readonly string[]): Promise<PromiseSettledResult<PayoutOutcome>[]> {
+    const outcomes = await this.prisma.$transaction(async (tx) => {
+      const locked = await this.lock(tx, payoutIds);
+      const done = new Map<string, PromiseSettledResult<PayoutOutcome>>();
+      const waiting = locked.filter((l) => !l.destination).map((l) => l.payout.id);
+      if (waiting.length > 0)
+        await tx.payout.updateMany({ where: { id: { in: waiting } }, data: { status: 'WAITING_FOR_ACCOUNT' } });
+      for (const id of waiting) done.set(id, { status: 'fulfilled', value: 'waiting' });
+      const sending = locked.filter((l): l is Locked & { destination: string } => l.destination !== null);
+      for (const [id, result] of await this.transfer(tx, sending)) done.set(id, result);
+      return done;
+    }, providerTransaction(this.deps.providerBudgetMs));
+    return payoutIds.map((id) => outcomes.get(id) ?? { status: 'fulfilled', value: 'skipped' });
+  }
+
+  /**
+   * The PENDING payouts among these, locked for this attempt (`SKIP LOCKED`: another worker's
+   * are skipped), with what a transfer needs: the delivery and charge of the payment, and the
+   * traveler's account when ACTIVE. One statement, where Prisma's reads took three a payout.
+   */
+  private async lock(tx: Db, payoutIds: readonly string[]): Promise<Locked[]> {
+    const rows = await tx.$queryRawUnsafe<LockedPayout[]>(
       `SELECT p.id, p.payment_id, p.traveler_id, p.currency, p.amount_minor, p.attempts,
               pay.delivery_id, pay.provider_charge_id,
               CASE WHEN a.status = 'ACTIVE' THEN a.provider_account_id END AS destination
          FROM ${this.table} p
          JOIN ${this.schemaName}.payment pay ON pay.id = p.payment_id
          LEFT JOIN ${this.schemaName}.payout_account a ON a.user_id = p.traveler_id
-        WHERE p.id = $1::uuid AND p.status = 'PENDING'
+        WHERE p.id = ANY($1::uuid[]) AND p.status = 'PENDING'
+        ORDER BY p.id
         FOR UPDATE OF p SKIP LOCKED`,
-      payoutId,
+      payoutIds,
     );
-    if (!row) return null;
-    const payout: PayoutToSend = {
-      id: row.id,
-      paymentId: row.payment_id,
-      travelerId: row.traveler_id,
-      currency: row.currency,
-      amountMinor: row.amount_minor,
-      attempts: row.attempts,
-      payment: { deliveryId: row.delivery_id, providerChargeId: row.provider_charge_id },
-    };
-    return { payout, destination: row.destination };
+    return rows.map((row) => ({
+      payout: {
+        id: row.id,
+        paymentId: row.payment_id,
+        travelerId: row.traveler_id,
+        currency: row.currency,
+        amountMinor: row.amount_minor,
+        attempts: row.attempts,
+        payment: { deliveryId: row.delivery_id, providerChargeId: row.provider_charge_id },
+      },
+      destination: row.destination,
+    }));
   }
 
   /** The payout's last attempt failed: FAILED (the amount stays payable), and an alert for the admins. */
@@ -197,40 +212,86 @@ export class Payouts {
     return { payoutId, paymentId, travelerId, amountMinor, currency };
   }
 
-  private async transfer(tx: Db, payout: PayoutToSend, destination: string) {
-    const attempts = payout.attempts + 1;
-    let providerRef: string;
-    try {
-      ({ providerRef } = await this.deps.provider.transfer({
-        idempotencyKey: `payout:${payout.id}`,
-        payoutId: payout.id,
-        transferGroup: payout.payment.deliveryId,
-        destination,
-        sourceChargeRef: payout.payment.providerChargeId,
-        amountMinor: payout.amountMinor,
+  /** The provider's transfer for each payout, all at once; what each did, by payout id. */
+  private async send(sending: readonly (Locked & { destination: string })[]) {
+    const results = await Promise.allSettled(
+      sending.map(({ payout, destination }) =>
+        this.deps.provider.transfer({
+          idempotencyKey: `payout:${payout.id}`,
+          payoutId: payout.id,
+          transferGroup: payout.payment.deliveryId,
+          destination,
+          sourceChargeRef: payout.payment.providerChargeId,
+          amountMinor: payout.amountMinor,
+          currency: payout.currency,
+        }),
+      ),
+    );
+    return sending.map(({ payout }, i) => ({ payout, result: results[i]! }));
+  }
+
+  /**
+   * Transfers, then records them: refused ones with their error and attempt (one statement);
+   * the rest in the ledger (two statements), PAID (one) and announced (one).
+   */
+  private async transfer(tx: Db, sending: readonly (Locked & { destination: string })[]) {
+    const outcomes = new Map<string, PromiseSettledResult<PayoutOutcome>>();
+    if (sending.length === 0) return outcomes;
+    const sent = await this.send(sending);
+    const refused = sent.flatMap(({ payout, result }) =>
+      result.status === 'rejected' ? [{ payout, error: result.reason as Error }] : [],
+    );
+    const paid = sent.flatMap(({ payout, result }) =>
+      result.status === 'fulfilled' ? [{ payout, providerRef: result.value.providerRef }] : [],
+    );
+    if (refused.length > 0) await this.recordRefusals(tx, refused);
+    for (const { payout, error } of refused) outcomes.set(payout.id, { status: 'rejected', reason: error });
+    if (paid.length > 0) await this.recordPaid(tx, paid);
+    for (const { payout } of paid) outcomes.set(payout.id, { status: 'fulfilled', value: 'paid' });
+    return outcomes;
+  }
+
+  /** Transfers made: their ledger movements (two statements), PAID (one) and `payout.sent` (one). */
+  private async recordPaid(tx: Db, paid: readonly { payout: PayoutToSend; providerRef: string }[]) {
+    await this.deps.ledger.postMany(
+      tx,
+      paid.map(({ payout }) => ({
+        key: `payout:${payout.id}`,
+        kind: 'PAYOUT' as const,
+        paymentId: payout.paymentId,
         currency: payout.currency,
-      }));
-    } catch (err) {
-      const error = err as Error;
-      this.deps.log.warn({ err, cause: error.cause, payoutId: payout.id, attempts }, 'payout attempt failed');
-      await tx.payout.update({ where: { id: payout.id }, data: { attempts, lastError: error.message.slice(0, 500) } });
-      return { error };
-    }
-    await this.deps.ledger.post(tx, {
-      key: `payout:${payout.id}`,
-      kind: 'PAYOUT',
-      paymentId: payout.paymentId,
-      currency: payout.currency,
-      lines: [
-        { account: Account.travelerPayable(payout.travelerId), amountMinor: payout.amountMinor },
-        { account: Account.payouts, amountMinor: -payout.amountMinor },
-      ],
-    });
-    await tx.payout.update({
-      where: { id: payout.id },
-      data: { status: 'PAID', providerRef, attempts, paidAt: new Date(), lastError: null },
-    });
-    await this.deps.outbox.write(tx, 'payout.sent', { ...this.eventOf(payout), providerRef }, payout.id);
-    return { outcome: 'paid' as const };
+        lines: [
+          { account: Account.travelerPayable(payout.travelerId), amountMinor: payout.amountMinor },
+          { account: Account.payouts, amountMinor: -payout.amountMinor },
+        ],
+      })),
+    );
+    await tx.$executeRawUnsafe(
+      `UPDATE ${this.table} p
+          SET status = 'PAID', provider_ref = u.ref, attempts = p.attempts + 1, paid_at = now(), last_error = NULL
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, ref) WHERE p.id = u.id`,
+      paid.map(({ payout }) => payout.id),
+      paid.map(({ providerRef }) => providerRef),
+    );
+    const announced = paid.map(({ payout, providerRef }) => ({
+      payload: { ...this.eventOf(payout), providerRef },
+      aggregateId: payout.id,
+    }));
+    await this.deps.outbox.writeMany(tx, 'payout.sent', announced);
+  }
+
+  /** Refused transfers: each payout's attempt and error, in one statement. */
+  private async recordRefusals(tx: Db, refused: readonly { payout: PayoutToSend; error: Error }[]) {
+    for (const { payout, error } of refused)
+      this.deps.log.warn(
+        { err: error, cause: error.cause, payoutId: payout.id, attempts: payout.attempts + 1 },
+        'payout attempt failed',
+      );
+    await tx.$executeRawUnsafe(
+      `UPDATE ${this.table} p SET attempts = p.attempts + 1, last_error = u.error
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE p.id = u.id`,
+      refused.map(({ payout }) => payout.id),
+      refused.map(({ error }) => error.message.slice(0, 500)),
+    );
   }
 }
