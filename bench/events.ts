@@ -1,11 +1,13 @@
 // Event delivery: commit-to-consumer latency and sustained throughput of the outbox relay and an
 // event consumer, with every event's effect checked to have happened exactly once.
-//   npx tsx bench/events.ts [--rate 500] [--seconds 10] [--burst-seconds 5] [--writers 16]
-// Side by side in one run: the relay woken by NOTIFY (ours) and the same relay polling every
-// 200 ms with no listener (what it did before), at the same paced rate; then a burst of
-// unpaced writers for the most it sustains. The writers are a process of their own (as a
-// domain's server is, beside its workers); each event carries the time it was written, just
-// before its transaction, so a latency includes the commit.
+//   npx tsx bench/events.ts [--rate 500] [--seconds 10] [--burst-seconds 5] [--writers 16] [--coalesce 0,10]
+// Side by side in one run, at the same paced rate: the relay woken by NOTIFY with each
+// `--coalesce` window (ms a NOTIFY waits for more commits; 10 is the default), the same relay
+// polling every 200 ms with no listener, and that again with the outbox trigger's NOTIFY off
+// (what NOTIFY costs the writers); then a burst of unpaced writers for the most it sustains. The
+// writers are a process of their own (as a domain's server is, beside its workers). Each event
+// carries the time it was written, just before its transaction; the writers also report when
+// they saw each commit, so commit → consumer is printed apart from the writer's own commit.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,7 +39,7 @@ const { values: args } = parseArgs({
     'burst-seconds': { type: 'string', default: '5' },
     writers: { type: 'string', default: '16' },
     // The relay's NOTIFY coalescing windows to compare, ms (0: a pass for every notification).
-    coalesce: { type: 'string', default: '0,5' },
+    coalesce: { type: 'string', default: '0,10' },
     database: { type: 'string', default: 'p2p_bench_events' },
     // Internal: this file as the writers' process.
     writer: { type: 'boolean', default: false },
@@ -77,7 +79,7 @@ function machineTicks(): { busy: number; total: number } {
 /** Milliseconds since 1970, sub-millisecond, comparable between processes on one machine. */
 const now = () => performance.timeOrigin + performance.now();
 
-/** The writers' process: `rate` events a second paced every 10 ms, or `--writers` loops unpaced. */
+/** The writers' process: `rate` events a second paced by the clock, or `--writers` loops unpaced. */
 async function writerProcess(url: string, rate: number | null, seconds: number): Promise<WriterReport> {
   const database = createDatabase(PrismaClient, url, 20);
   const outbox = new Outbox('users', events.publishes);
@@ -148,6 +150,8 @@ interface Run {
   /** Commit (as the writer saw it) to consumer, ms, per event. */
   fromCommit: number[];
   loopLagMs: number;
+  /** p99 of this process's (the relay's and consumer's) event-loop delay, ms. */
+  workerLagMs: number;
   /** CPU ms per event: the writers' process, and this one (relay and consumer). */
   writerCpu: number;
   workerCpu: number;
@@ -160,9 +164,28 @@ interface RunOptions {
   rate: number | null;
   seconds: number;
   coalesceMs?: number;
+  /** The outbox trigger's NOTIFY off for the run (the writers' commits without it). */
+  silent?: boolean;
+}
+
+/** The outbox trigger's NOTIFY on or off. */
+async function notifyTrigger(url: string, on: boolean) {
+  const client = new pg.Client({ connectionString: url.replace(/\?.*$/, '') });
+  await client.connect();
+  await client.query(`ALTER TABLE users.outbox_event ${on ? 'ENABLE' : 'DISABLE'} TRIGGER outbox_event_notify`);
+  await client.end();
 }
 
 async function run(label: string, url: string, opts: RunOptions) {
+  if (opts.silent) await notifyTrigger(url, false);
+  try {
+    return await measured(label, url, opts);
+  } finally {
+    if (opts.silent) await notifyTrigger(url, true);
+  }
+}
+
+async function measured(label: string, url: string, opts: RunOptions) {
   const database = createDatabase(PrismaClient, url, 20);
   const redis = createRedis(REDIS_URL);
   const prefix = bullPrefix(`p2p-bench-events-${randomBytes(4).toString('hex')}`);
@@ -193,12 +216,15 @@ async function run(label: string, url: string, opts: RunOptions) {
   });
   await new Promise((r) => setTimeout(r, 500)); // LISTEN, the worker's first fetch
   const cpuBefore = process.cpuUsage();
+  const workerLag = monitorEventLoopDelay({ resolution: 5 });
+  workerLag.enable();
   const machineBefore = machineTicks();
   const report = await writers(url, opts.rate, opts.seconds);
   const { written, cpuMs: writerCpu, commitMs, loopLagMs } = report;
   const until = Date.now() + 60_000;
   while (seen.size < written && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   const workerCpu = cpuMs(process.cpuUsage(cpuBefore));
+  workerLag.disable();
   const machineAfter = machineTicks();
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
   const seconds = opts.seconds; // the writers' own time, their start excluded
@@ -233,6 +259,7 @@ async function run(label: string, url: string, opts: RunOptions) {
     relayLag,
     commitMs,
     loopLagMs,
+    workerLagMs: workerLag.percentile(99) / 1e6,
     fromCommit: [...consumedAt].map(([id, at]) => at - (report.committedAt[id] ?? NaN)),
     ...perEvent,
     machineBusy,
@@ -256,8 +283,9 @@ try {
   for (const coalesceMs of args.coalesce.split(',').map(Number))
     runs.push(await run(`NOTIFY + ${coalesceMs} ms, ${rate}/s`, usersUrl, { listen: true, rate, seconds, coalesceMs }));
   runs.push(await run(`poll 200 ms, ${rate}/s`, usersUrl, { listen: false, rate, seconds }));
+  runs.push(await run(`poll 200 ms, no NOTIFY, ${rate}/s`, usersUrl, { listen: false, rate, seconds, silent: true }));
   runs.push(
-    await run(`NOTIFY + 5 ms, ${args.writers} writers unpaced`, usersUrl, {
+    await run(`NOTIFY + 10 ms, ${args.writers} writers unpaced`, usersUrl, {
       listen: true,
       rate: null,
       seconds: Number(args['burst-seconds']),
@@ -281,6 +309,7 @@ const latencyRows = runs.map((r) => {
     pair([w.p50, w.p99]),
     pair(r.commitMs),
     ms(r.loopLagMs),
+    ms(r.workerLagMs),
     pair(r.relayLag),
   ];
 });
@@ -297,6 +326,7 @@ console.log(
       'write → consumer p50 / p99',
       'writer commit p50 / p99',
       'writers loop lag p99',
+      'relay+consumer loop lag p99',
       'relay p50 / p99',
     ],
     latencyRows,

@@ -24,7 +24,7 @@ export interface RelayOptions extends QueueSettings {
   /** The domain's database URL: the relay LISTENs there and moves events as they commit. */
   databaseUrl?: string;
   /**
-   * How long a NOTIFY waits for more commits before the pass it wakes (default 5 ms): one pass
+   * How long a NOTIFY waits for more commits before the pass it wakes (default 10 ms): one pass
    * and one queue write for the events of that window, instead of one for each.
    */
   coalesceMs?: number;
@@ -282,7 +282,7 @@ export function startOutboxRelay(opts: RelayOptions): OutboxRelay {
   }));
   const warn = (what: string) => (err: unknown) => opts.log.warn({ err }, `outbox ${what} failed; will retry`);
   const wake = () => void (stopped ? null : flush.run().catch(warn('relay pass')));
-  const notified = coalesced(wake, opts.coalesceMs ?? 5);
+  const notified = coalesced(wake, opts.coalesceMs ?? 10);
   const listener = opts.databaseUrl
     ? new OutboxListener({ url: opts.databaseUrl, schema: opts.schema, log: opts.log, onNotify: notified.call })
     : null;
