@@ -29,6 +29,7 @@ import {
   startOutboxRelay,
 } from '@p2p/kit';
 import { PrismaClient } from '../subgraphs/users/src/generated/prisma/client.js';
+import { deleteKeysWithPrefix } from '@p2p/testing';
 import { freshDatabase } from './path/platform.js';
 import { ms, summarize, table } from './stats.js';
 
@@ -188,7 +189,8 @@ async function run(label: string, url: string, opts: RunOptions) {
 async function measured(label: string, url: string, opts: RunOptions) {
   const database = createDatabase(PrismaClient, url, 20);
   const redis = createRedis(REDIS_URL);
-  const prefix = bullPrefix(`p2p-bench-events-${randomBytes(4).toString('hex')}`);
+  const redisPrefix = `p2p-bench-events-${randomBytes(4).toString('hex')}`;
+  const prefix = bullPrefix(redisPrefix);
   const log = createLogger('bench', 'warn');
   const latencies: number[] = [];
   const seen = new Set<string>();
@@ -246,6 +248,8 @@ async function measured(label: string, url: string, opts: RunOptions) {
   await relay.close();
   consumerRedis.disconnect();
   redis.disconnect();
+  // Completed jobs are kept an hour; the run's keys go with it.
+  await deleteKeysWithPrefix(redisPrefix);
   await database.close();
   const perEvent = { writerCpu: writerCpu / written, workerCpu: workerCpu / written };
   return {

@@ -22,7 +22,7 @@ import {
   eventQueueName,
   loadDeclaration,
 } from '@p2p/kit';
-import { exited, freePort, spawnEntry } from '@p2p/testing';
+import { deleteKeysWithPrefix, exited, freePort, spawnEntry } from '@p2p/testing';
 import { PrismaClient } from '../subgraphs/payments/src/generated/prisma/client.js';
 import type { PaymentsServices } from '../subgraphs/payments/src/context.js';
 import { freshDatabase } from './path/platform.js';
@@ -156,6 +156,7 @@ async function payoutsOn(url: string, n: number, concurrency: number): Promise<R
     worker.kill('SIGTERM');
     await exited(worker);
     await client.end();
+    await deleteKeysWithPrefix(runEnv.REDIS_PREFIX);
   }
 }
 
@@ -246,8 +247,8 @@ async function notificationRun(url: string, n: number, concurrency: number): Pro
       'TRUNCATE notifications.dispatch, notifications.notification, notifications.processed_event, notifications.outbox_event CASCADE',
     );
     await client.end();
-    await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
+    await deleteKeysWithPrefix(runEnv.REDIS_PREFIX);
     await connection.quit();
     await sink.close();
   }
