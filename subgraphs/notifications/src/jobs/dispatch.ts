@@ -8,7 +8,8 @@ export const DISPATCH_QUEUE = 'notifications';
  * Notifications on BullMQ (the kit's row jobs): a job per dispatch (job id = dispatch id),
  * retried with exponential backoff, dead-lettered after NOTIFICATION_MAX_ATTEMPTS. The dispatch
  * row is the record: new ones get their job as the event's transaction commits, and the
- * reconciler queues what Redis lost and what quiet hours held back.
+ * reconciler queues what Redis lost and what quiet hours held back. The jobs that gather while a
+ * batch runs are attempted together (`Dispatcher.attemptMany`).
  */
 export function startDispatchWorker(opts: {
   dispatcher: Dispatcher;
@@ -22,6 +23,7 @@ export function startDispatchWorker(opts: {
       queue: DISPATCH_QUEUE,
       due: (limit) => dispatcher.due(limit),
       attempt: (id) => dispatcher.attempt(id),
+      attemptMany: (ids) => dispatcher.attemptMany(ids),
       fail: (id, reason) => dispatcher.fail(id, reason),
     },
     {

@@ -29,7 +29,8 @@ const CLAIMABLE = `status IN ('QUEUED', 'FAILED') OR (status = 'SENDING' AND cla
 class Undeliverable extends Error {}
 
 /**
- * Sends one channel of one notification (its job's attempt). A send is claimed on its row first
+ * Sends one channel of one notification (its job's attempt), or several at once (the jobs a
+ * worker gathered). A send is claimed on its row first
  * (SENDING until `lockMs` from now), so two workers never send it at once and a dispatch that is
  * SENT is never sent again; a worker that died mid-send leaves a claim that lapses, and the next
  * attempt sends it (the same Message-ID for mail). The row then says SENT, FAILED (retried with
@@ -56,25 +57,64 @@ export class Dispatcher {
     return rows.map((r) => r.id);
   }
 
+  /** One attempt at one dispatch: `attemptMany` with one. */
   async attempt(id: string): Promise<void> {
-    const claimed = await this.claim(id);
-    if (!claimed) return;
-    if (claimed.attempts > this.deps.maxAttempts) return this.fail(id, claimed.lastError ?? 'attempts spent');
-    try {
-      const ref = await this.send(claimed);
-      await this.prisma.dispatch.update({
-        where: { id },
-        data: { status: 'SENT', providerRef: ref, sentAt: new Date(), claimedUntil: null, lastError: null },
-      });
-    } catch (err) {
-      const message = (err as Error).message.slice(0, 1000);
-      if (err instanceof Undeliverable || err instanceof PermanentSendError) return this.fail(id, message);
-      await this.prisma.dispatch.update({
-        where: { id },
-        data: { status: 'FAILED', lastError: message, claimedUntil: null },
-      });
-      throw err;
+    const [result] = await this.attemptMany([id]);
+    if (result!.status === 'rejected') throw result!.reason;
+  }
+
+  /**
+   * One attempt at each of these dispatches (their jobs'): claimed in one statement and read in
+   * one, sent at once, then the sent ones marked SENT in one statement and the refused ones
+   * FAILED in one (each retried by its own job) or DEAD. A dispatch another worker holds, or one
+   * already sent, is skipped.
+   */
+  async attemptMany(ids: readonly string[]): Promise<PromiseSettledResult<void>[]> {
+    const results = new Map<string, PromiseSettledResult<void>>();
+    const claimed = await this.claim(ids);
+    const spent = claimed.filter((c) => c.attempts > this.deps.maxAttempts);
+    for (const c of spent) await this.fail(c.id, c.lastError ?? 'attempts spent');
+    const live = claimed.filter((c) => c.attempts <= this.deps.maxAttempts);
+    const sent = await Promise.allSettled(live.map((c) => this.send(c)));
+    const done: { id: string; ref: string }[] = [];
+    const refused: { id: string; error: Error }[] = [];
+    for (const [i, c] of live.entries()) {
+      const outcome = sent[i]!;
+      if (outcome.status === 'fulfilled') done.push({ id: c.id, ref: outcome.value });
+      else refused.push({ id: c.id, error: outcome.reason as Error });
     }
+    await this.markSent(done);
+    await this.markRefused(refused, results);
+    return ids.map((id) => results.get(id) ?? { status: 'fulfilled', value: undefined });
+  }
+
+  private async markSent(done: readonly { id: string; ref: string }[]): Promise<void> {
+    if (done.length === 0) return;
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE ${this.table} d SET status = 'SENT', provider_ref = u.ref, sent_at = now(), claimed_until = NULL,
+              last_error = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, ref) WHERE d.id = u.id`,
+      done.map((d) => d.id),
+      done.map((d) => d.ref),
+    );
+  }
+
+  /** Nothing to send to, or a refusal for good: DEAD. Else FAILED, in one statement, and the job retries. */
+  private async markRefused(
+    refused: readonly { id: string; error: Error }[],
+    results: Map<string, PromiseSettledResult<void>>,
+  ): Promise<void> {
+    const permanent = (e: Error) => e instanceof Undeliverable || e instanceof PermanentSendError;
+    for (const { id, error } of refused.filter((r) => permanent(r.error))) await this.fail(id, error.message);
+    const failed = refused.filter((r) => !permanent(r.error));
+    if (failed.length === 0) return;
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE ${this.table} d SET status = 'FAILED', last_error = u.error, claimed_until = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE d.id = u.id`,
+      failed.map((f) => f.id),
+      failed.map((f) => f.error.message.slice(0, 1000)),
+    );
+    for (const { id, error } of failed) results.set(id, { status: 'rejected', reason: error });
   }
 
   /** The attempts ran out (or it cannot be sent): DEAD, the dead-letter state an admin can retry from. */
@@ -112,16 +152,21 @@ export class Dispatcher {
     return this.prisma.dispatch.findMany({ where: { status: 'DEAD' }, orderBy: { updatedAt: 'desc' }, take: first });
   }
 
-  private async claim(id: string): Promise<Claimed | null> {
+  /** The claimable ones of these dispatches, claimed (SENDING for `lockMs`) in one statement, with notifications. */
+  private async claim(ids: readonly string[]): Promise<Claimed[]> {
     const lease = new Date(Date.now() + this.deps.lockMs);
-    const taken = await this.prisma.$executeRawUnsafe(
+    const taken = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
       `UPDATE ${this.table} SET status = 'SENDING', attempts = attempts + 1, claimed_until = $2, updated_at = now()
-        WHERE id = $1::uuid AND not_before <= now() AND (${CLAIMABLE})`,
-      id,
+        WHERE id = ANY($1::uuid[]) AND not_before <= now() AND (${CLAIMABLE})
+        RETURNING id`,
+      ids,
       lease,
     );
-    if (taken === 0) return null;
-    return this.prisma.dispatch.findUnique({ where: { id }, include: { notification: true } });
+    if (taken.length === 0) return [];
+    return this.prisma.dispatch.findMany({
+      where: { id: { in: taken.map((t) => t.id) } },
+      include: { notification: true },
+    });
   }
 
   private async send(d: Claimed): Promise<string> {
