@@ -248,7 +248,7 @@ async function measured(label: string, url: string, opts: RunOptions) {
   await relay.close();
   consumerRedis.disconnect();
   redis.disconnect();
-  // Completed jobs are kept an hour; the run's keys go with it.
+  // Completed jobs are kept five minutes; the run's keys go with it now.
   await deleteKeysWithPrefix(redisPrefix);
   await database.close();
   const perEvent = { writerCpu: writerCpu / written, workerCpu: workerCpu / written };
