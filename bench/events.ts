@@ -31,6 +31,7 @@ import {
 import { PrismaClient } from '../subgraphs/users/src/generated/prisma/client.js';
 import { deleteKeysWithPrefix } from '@p2p/testing';
 import { freshDatabase } from './path/platform.js';
+import { cpuMs } from './path/processes.js';
 import { ms, summarize, table } from './stats.js';
 
 const { values: args } = parseArgs({
@@ -66,8 +67,6 @@ interface WriterReport {
   /** p99 of the writers' event-loop delay, ms: how late a commit may have been seen. */
   loopLagMs: number;
 }
-
-const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 /** The machine's busy and total CPU ticks so far (`/proc/stat`), every process on it. */
 function machineTicks(): { busy: number; total: number } {
@@ -119,7 +118,7 @@ async function writerProcess(url: string, rate: number | null, seconds: number):
   const { p50, p99 } = summarize(commits);
   lag.disable();
   const loopLagMs = lag.percentile(99) / 1e6;
-  return { written, cpuMs: cpuMs(process.cpuUsage()), commitMs: [p50, p99], committedAt, loopLagMs };
+  return { written, cpuMs: cpuMs(process.pid), commitMs: [p50, p99], committedAt, loopLagMs };
 }
 
 /** Runs the writers' process; resolves with how many events it committed. */
@@ -217,7 +216,7 @@ async function measured(label: string, url: string, opts: RunOptions) {
     },
   });
   await new Promise((r) => setTimeout(r, 500)); // LISTEN, the worker's first fetch
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = cpuMs(process.pid);
   const workerLag = monitorEventLoopDelay({ resolution: 5 });
   workerLag.enable();
   const machineBefore = machineTicks();
@@ -225,7 +224,7 @@ async function measured(label: string, url: string, opts: RunOptions) {
   const { written, cpuMs: writerCpu, commitMs, loopLagMs } = report;
   const until = Date.now() + 60_000;
   while (seen.size < written && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-  const workerCpu = cpuMs(process.cpuUsage(cpuBefore));
+  const workerCpu = cpuMs(process.pid) - cpuBefore;
   workerLag.disable();
   const machineAfter = machineTicks();
   const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);

@@ -67,8 +67,8 @@ function addJobs(queue: Queue, name: string, settings: RowJobsSettings, ids: rea
 /**
  * Rows whose job this process saw (or added) lately are not asked about again until
  * `recheckMs` passed: asking Redis about a backlog of thousands every pass costs more than the
- * work. Redis coming back (a reconnect,
- * possibly empty) forgets them all, so what it lost is queued again at the next pass.
+ * work. Redis coming back (a reconnect, possibly empty) forgets them all, so what it lost is
+ * queued again at the next pass.
  */
 class RecentlySeen {
   private readonly at = new Map<string, number>();

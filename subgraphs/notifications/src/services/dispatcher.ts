@@ -70,7 +70,6 @@ export class Dispatcher {
    * already sent, is skipped.
    */
   async attemptMany(ids: readonly string[]): Promise<PromiseSettledResult<void>[]> {
-    const results = new Map<string, PromiseSettledResult<void>>();
     const claimed = await this.claim(ids);
     const spent = claimed.filter((c) => c.attempts > this.deps.maxAttempts);
     for (const c of spent) await this.fail(c.id, c.lastError ?? 'attempts spent');
@@ -84,8 +83,10 @@ export class Dispatcher {
       else refused.push({ id: c.id, error: outcome.reason as Error });
     }
     await this.markSent(done);
-    await this.markRefused(refused, results);
-    return ids.map((id) => results.get(id) ?? { status: 'fulfilled', value: undefined });
+    const retried = new Map((await this.markRefused(refused)).map((r) => [r.id, r.error]));
+    return ids.map((id) =>
+      retried.has(id) ? { status: 'rejected', reason: retried.get(id) } : { status: 'fulfilled', value: undefined },
+    );
   }
 
   private async markSent(done: readonly { id: string; ref: string }[]): Promise<void> {
@@ -99,22 +100,19 @@ export class Dispatcher {
     );
   }
 
-  /** Nothing to send to, or a refusal for good: DEAD. Else FAILED, in one statement, and the job retries. */
-  private async markRefused(
-    refused: readonly { id: string; error: Error }[],
-    results: Map<string, PromiseSettledResult<void>>,
-  ): Promise<void> {
+  /** Nothing to send to, or refused for good: DEAD. Else FAILED in one statement; returns those (their jobs retry). */
+  private async markRefused(refused: readonly { id: string; error: Error }[]) {
     const permanent = (e: Error) => e instanceof Undeliverable || e instanceof PermanentSendError;
     for (const { id, error } of refused.filter((r) => permanent(r.error))) await this.fail(id, error.message);
     const failed = refused.filter((r) => !permanent(r.error));
-    if (failed.length === 0) return;
+    if (failed.length === 0) return failed;
     await this.prisma.$executeRawUnsafe(
       `UPDATE ${this.table} d SET status = 'FAILED', last_error = u.error, claimed_until = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::text[]) AS u(id, error) WHERE d.id = u.id`,
       failed.map((f) => f.id),
       failed.map((f) => f.error.message.slice(0, 1000)),
     );
-    for (const { id, error } of failed) results.set(id, { status: 'rejected', reason: error });
+    return failed;
   }
 
   /** The attempts ran out (or it cannot be sent): DEAD, the dead-letter state an admin can retry from. */

@@ -32,6 +32,9 @@ interface Locked {
   destination: string | null;
 }
 
+/** A locked payout whose traveler has an ACTIVE account to transfer to. */
+type Sendable = Locked & { destination: string };
+
 /** What one attempt did: paid, left waiting for the traveler's account, or skipped (not PENDING, or held). */
 export type PayoutOutcome = 'paid' | 'waiting' | 'skipped';
 
@@ -130,7 +133,7 @@ export class Payouts {
       if (waiting.length > 0)
         await tx.payout.updateMany({ where: { id: { in: waiting } }, data: { status: 'WAITING_FOR_ACCOUNT' } });
       for (const id of waiting) done.set(id, { status: 'fulfilled', value: 'waiting' });
-      const sending = locked.filter((l): l is Locked & { destination: string } => l.destination !== null);
+      const sending = locked.filter((l): l is Sendable => l.destination !== null);
       for (const [id, result] of await this.transfer(tx, sending)) done.set(id, result);
       return done;
     }, providerTransaction(this.deps.providerBudgetMs));
@@ -213,7 +216,7 @@ export class Payouts {
   }
 
   /** The provider's transfer for each payout, all at once; what each did, by payout id. */
-  private async send(sending: readonly (Locked & { destination: string })[]) {
+  private async send(sending: readonly Sendable[]) {
     const results = await Promise.allSettled(
       sending.map(({ payout, destination }) =>
         this.deps.provider.transfer({
@@ -234,7 +237,7 @@ export class Payouts {
    * Transfers, then records them: refused ones with their error and attempt (one statement);
    * the rest in the ledger (two statements), PAID (one) and announced (one).
    */
-  private async transfer(tx: Db, sending: readonly (Locked & { destination: string })[]) {
+  private async transfer(tx: Db, sending: readonly Sendable[]) {
     const outcomes = new Map<string, PromiseSettledResult<PayoutOutcome>>();
     if (sending.length === 0) return outcomes;
     const sent = await this.send(sending);
